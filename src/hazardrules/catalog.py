@@ -1,0 +1,89 @@
+"""Finding rulesets on disk: which directory, which files are editions, parts and policies.
+
+Layout: ``<rules dir>/<ruleset-id>/<edition>.yaml`` (root, key ``ruleset:``), optional part files
+(key ``part_of:``) beside it, and ``<rules dir>/policies/*.yaml`` (key ``policy:``). The default
+directory is ``$HAZARDRULES_RULES``, else the rulesets installed with the package, else the source
+checkout's ``rulesets/``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import LoadError, diag
+from .loader import YamlDoc, load_yaml
+
+
+def default_rules_dir() -> Path:
+    env = os.environ.get("HAZARDRULES_RULES")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parent
+    installed = here / "_rulesets"
+    if installed.is_dir():
+        return installed
+    return here.parent.parent / "rulesets"
+
+
+@dataclass
+class EditionFiles:
+    root: YamlDoc
+    parts: list[YamlDoc] = field(default_factory=list)
+
+
+def yaml_files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    return sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def scan(paths: list[Path], *, ruleset_id: str | None = None) -> tuple[list[EditionFiles], list[YamlDoc]]:
+    """Load every YAML file under ``paths``; return the editions (root + parts) and the policy docs."""
+    roots: dict[tuple, EditionFiles] = {}
+    parts: list[YamlDoc] = []
+    policies: list[YamlDoc] = []
+    for base in paths:
+        if not base.exists():
+            raise LoadError(diag("file_not_found", str(base), "路径不存在", "path does not exist"))
+        for p in yaml_files(base):
+            if ruleset_id is not None and p.parent.name != ruleset_id:
+                continue
+            doc = load_yaml(_shown(p))
+            data = doc.data
+            if isinstance(data, dict) and "ruleset" in data:
+                key = (str(data.get("ruleset")), str(data.get("edition")))
+                if key in roots:
+                    raise LoadError(diag("duplicate_edition", doc.where(("edition",)),
+                                         f"{key[0]} 的版本 {key[1]} 重复（另见 {roots[key].root.path}）",
+                                         f"edition {key[1]} of {key[0]} defined twice (also {roots[key].root.path})"))
+                roots[key] = EditionFiles(doc)
+            elif isinstance(data, dict) and "part_of" in data:
+                parts.append(doc)
+            elif isinstance(data, dict) and "policy" in data:
+                policies.append(doc)
+            else:
+                raise LoadError(diag("unknown_document", doc.where(()),
+                                     "不是规则集文件：顶层应有 ruleset:、part_of: 或 policy:",
+                                     "not a ruleset file: expected a top-level ruleset:, part_of: or policy: key"))
+    for doc in parts:
+        po = doc.data.get("part_of") or {}
+        key = (str(po.get("ruleset")), str(po.get("edition"))) if isinstance(po, dict) else None
+        if key not in roots:
+            raise LoadError(diag("orphan_part", doc.where(("part_of",)),
+                                 f"part_of 指向的规则集版本 {key} 不存在", f"part_of names an edition that does not exist: {key}"))
+        roots[key].parts.append(doc)
+    return list(roots.values()), policies
+
+
+def list_ruleset_ids(rules_dir: Path) -> list[str]:
+    return sorted(p.name for p in rules_dir.iterdir() if p.is_dir() and p.name != "policies" and yaml_files(p))
+
+
+def _shown(p: Path) -> str:
+    """Paths in messages: relative to the working directory when below it."""
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)

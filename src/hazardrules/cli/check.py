@@ -1,0 +1,71 @@
+"""``hazardrules check FILE...`` — judge inspection records, clause by clause."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+import click
+import orjson
+
+from ..errors import HazardRulesError
+from ..inputs import read_records
+from ..results import Determination
+from . import EXIT_BAD, EXIT_FOUND, EXIT_OK, engine_from, lang_option, main
+from .render import render_determination
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl"]), default="table", show_default=True,
+              help="输出格式 / output format")
+@click.option("--edition", default=None, help="指定标准版本（默认按检查日期选择）/ force an edition")
+@click.option("--open-cases", is_flag=True, help="为发现的重大事故隐患建立督办案件 / open supervision cases")
+@click.option("--db", "db_url", envvar="HAZARDRULES_DB", default=None, help="案件库 URL / case ledger URL (with --open-cases)")
+@lang_option
+@click.pass_context
+def check(ctx, files, fmt, edition, open_cases, db_url):
+    """检查记录是否存在重大事故隐患。Check inspection records for major accident hazards.
+
+    退出码 / exit: 0 未发现重大事故隐患 none found, 1 发现 found, 2 输入或规则集错误 bad input.
+    """
+    lang = ctx.obj["lang"]
+    engine = engine_from(ctx)
+    results: list[Determination] = []
+    bad = found = False
+    out = []
+    for path in files:
+        try:
+            records = list(read_records(path))
+        except HazardRulesError as exc:
+            click.echo(exc.render(lang), err=True)
+            bad = True
+            continue
+        for where, record in records:
+            try:
+                if isinstance(record, HazardRulesError):
+                    raise record
+                det = engine.evaluate(record, where=where, edition=edition)
+            except HazardRulesError as exc:
+                bad = True
+                click.echo(exc.render(lang), err=True)
+                if fmt == "jsonl":
+                    out.append(orjson.dumps({"where": where, "error": exc.code, "message": exc.render(lang)}))
+                continue
+            results.append(det)
+            found = found or det.major_hazard
+            if fmt == "table":
+                click.echo(render_determination(det, lang))
+            elif fmt == "jsonl":
+                out.append(det.to_json(lang))
+    if fmt == "json":
+        body = [d.to_dict(lang) for d in results]
+        sys.stdout.buffer.write(orjson.dumps(body[0] if len(body) == 1 else body, option=orjson.OPT_INDENT_2) + b"\n")
+    elif fmt == "jsonl":
+        sys.stdout.buffer.write(b"".join(line + b"\n" for line in out))
+    if open_cases and results:
+        from ..supervision import open_cases as _open
+
+        cases = _open([d for d in results if d.major_hazard], db_url, date.today())
+        click.echo((f"已建立 {len(cases)} 个督办案件" if lang == "zh" else f"opened {len(cases)} cases"), err=True)
+    ctx.exit(EXIT_BAD if bad else (EXIT_FOUND if found else EXIT_OK))

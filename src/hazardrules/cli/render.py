@@ -1,0 +1,63 @@
+"""Plain-text rendering of determinations for the terminal (Chinese first, English with --lang en)."""
+
+from __future__ import annotations
+
+import click
+
+from ..results import Determination
+
+_T = {
+    "zh": {"record": "记录", "date": "检查日期", "major": "结论：存在重大事故隐患", "none": "结论：未发现重大事故隐患",
+           "items": "项", "why": "依据", "units": "单元", "undetermined": "无法判定（缺少事实）", "need": "需补充",
+           "na": "不适用", "passed": "未发现", "violation": "违法行为（非重大隐患）", "tag_major": "重大", "tag_v": "违法",
+           "edition": "版"},
+    "en": {"record": "record", "date": "inspection date", "major": "Verdict: MAJOR ACCIDENT HAZARD found",
+           "none": "Verdict: no major accident hazard found", "items": "", "why": "because", "units": "units",
+           "undetermined": "Undetermined (facts missing)", "need": "needs", "na": "not applicable", "passed": "passed",
+           "violation": "Violations (not major hazards)", "tag_major": "MAJOR", "tag_v": "VIOL", "edition": "edition"},
+}
+
+
+def render_determination(det: Determination, lang: str = "zh") -> str:
+    t = _T[lang]
+    rs = det.compiled
+    title = rs.title if lang == "zh" else (rs.title_en or rs.title)
+    head = (f"{t['record']} {det.record_id or '-'} · {title}（{det.document}，{det.edition} {t['edition']}）"
+            f" · {t['date']} {det.inspection_date or '-'}")
+    lines = [click.style(head, bold=True)]
+    majors = [f for f in det.findings if f.kind == "major"]
+    violations = [f for f in det.findings if f.kind == "violation"]
+    if majors:
+        lines.append(click.style(f"{t['major']}（{len(majors)} {t['items']}）" if lang == "zh"
+                                 else f"{t['major']} ({len(majors)})", fg="red", bold=True))
+    else:
+        lines.append(click.style(t["none"], fg="green", bold=True))
+    for f in majors + violations:
+        tag = t["tag_major"] if f.kind == "major" else t["tag_v"]
+        d = f.to_dict(lang)
+        lines.append(f"  [{tag}] {f.rule}  {f.cite}  {d['title']}")
+        lines.append(f"         {t['why']}：{d['explanation']}" if lang == "zh" else f"         {t['why']}: {d['explanation']}")
+    und = det.undetermined
+    if und:
+        lines.append(f"{t['undetermined']}：{len(und)} {t['items']}" if lang == "zh" else f"{t['undetermined']}: {len(und)}")
+        for u in und:
+            title_u = u["title"] if lang == "zh" else (rs.rule_by_id[u["rule"]].title_en or u["title"])
+            need = "、".join(_label(rs, m, lang) for m in u["missing"]) if lang == "zh" else ", ".join(
+                _label(rs, m, lang) for m in u["missing"])
+            lines.append(f"  {u['rule']}  {u['cite']}  {title_u}")
+            lines.append(f"         {t['need']}：{need}" if lang == "zh" else f"         {t['need']}: {need}")
+    sep = "；" if lang == "zh" else "; "
+    lines.append(f"{t['na']} {len(det.not_applicable)} {t['items']}{sep}{t['passed']} {len(det.passed)} {t['items']}"
+                 if lang == "zh" else f"{t['na']}: {len(det.not_applicable)}{sep}{t['passed']}: {len(det.passed)}")
+    return "\n".join(lines) + "\n"
+
+
+def _label(rs, path: str, lang: str) -> str:
+    """``faces[W1].gas_pct`` -> ``瓦斯浓度（faces[W1].gas_pct）``."""
+    name = path.rsplit(".", 1)[-1] if "[" in path else path
+    f = rs.fields.get(path.split("[")[0])
+    if f is not None and "[" in path and f.item is not None:
+        f = f.item.get(name)
+    if f is None:
+        return path
+    return f"{f.text(lang)}（{path}）" if lang == "zh" else f"{f.text(lang)} ({path})"

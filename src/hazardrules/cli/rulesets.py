@@ -1,0 +1,133 @@
+"""Regulator commands: ``rulesets``, ``validate``, ``test``, ``explain``, ``diff``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..catalog import scan
+from ..compile import compile_ruleset
+from ..errors import HazardRulesError
+from ..examples import lint, run_examples
+from . import EXIT_BAD, EXIT_FOUND, EXIT_OK, engine_from, lang_option, main
+
+
+@main.command("rulesets")
+@lang_option
+@click.pass_context
+def rulesets_cmd(ctx):
+    """列出规则集及其版本。List rulesets, editions and rule counts."""
+    lang = ctx.obj["lang"]
+    engine = engine_from(ctx)
+    for rs in engine.all_editions():
+        title = rs.title if lang == "zh" else (rs.title_en or rs.title)
+        until = rs.effective_to or ("至今" if lang == "zh" else "now")
+        click.echo(f"{rs.id:<22} {rs.edition:<6} v{rs.version:<8} {len(rs.rules):>4} "
+                   f"{'条规则' if lang == 'zh' else 'rules'}  {rs.effective_from}–{until}  {title}（{rs.document}）")
+
+
+def _compile_paths(ctx, paths):
+    """Compile every edition under ``paths``; return (compiled, errors) without stopping at the first."""
+    roots = [Path(p) for p in paths] or [engine_from(ctx).rules_dir]
+    editions, policies = scan(roots)
+    compiled, errors = [], []
+    for e in editions:
+        try:
+            compiled.append(compile_ruleset(e.root, e.parts))
+        except HazardRulesError as exc:
+            errors.append(exc)
+    for doc in policies:
+        try:
+            from ..supervision.policy import load_policy_doc  # supervision validates its own documents
+        except ImportError:
+            break
+        try:
+            load_policy_doc(doc)
+        except HazardRulesError as exc:
+            errors.append(exc)
+    return compiled, errors
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("--strict", is_flag=True, help="把覆盖率警告当作错误 / treat lint warnings as errors")
+@lang_option
+@click.pass_context
+def validate(ctx, paths, strict):
+    """校验规则集（结构、字段、条件类型、示例覆盖）。Validate rulesets."""
+    lang = ctx.obj["lang"]
+    compiled, errors = _compile_paths(ctx, paths)
+    warnings = 0
+    for rs in compiled:
+        found = lint(rs)
+        warnings += len(found)
+        mark = click.style("✓", fg="green") if not found else click.style("!", fg="yellow")
+        click.echo(f"{mark} {rs.id} {rs.edition}：{len(rs.rules)} 条规则，{len(rs.elements)} 个要素，{len(rs.fields)} 个字段  {rs.path}"
+                   if lang == "zh" else f"{mark} {rs.id} {rs.edition}: {len(rs.rules)} rules, {len(rs.elements)} elements, "
+                   f"{len(rs.fields)} fields  {rs.path}")
+        for w in found:
+            click.echo(f"    {w.where}: {w.rule}: {w.zh if lang == 'zh' else w.en}")
+    for exc in errors:
+        click.echo(click.style("✗ ", fg="red") + exc.render(lang), err=True)
+    click.echo(f"{len(compiled)} 个版本有效，{len(errors)} 个有错误，{warnings} 个警告" if lang == "zh"
+               else f"{len(compiled)} editions valid, {len(errors)} with errors, {warnings} warnings")
+    ctx.exit(EXIT_BAD if errors or (strict and warnings) else EXIT_OK)
+
+
+@main.command("test")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("-v", "--verbose", is_flag=True, help="列出每个示例 / list every example")
+@lang_option
+@click.pass_context
+def test_cmd(ctx, paths, verbose):
+    """运行规则集中的示例。Run the examples written inside the rulesets."""
+    lang = ctx.obj["lang"]
+    compiled, errors = _compile_paths(ctx, paths)
+    passed = failed = 0
+    for rs in compiled:
+        for r in run_examples(rs):
+            if r.ok:
+                passed += 1
+                if verbose:
+                    click.echo(f"ok   {r.where} {r.rule} {r.name or ''}")
+                continue
+            failed += 1
+            got = r.got if r.got == r.reference else f"{r.got} (reference interpreter: {r.reference})"
+            msg = f"{r.where}: {r.rule} {r.name or ''}: 期望 {r.expected}，实际 {got} {r.detail}" if lang == "zh" else \
+                f"{r.where}: {r.rule} {r.name or ''}: expected {r.expected}, got {got} {r.detail}"
+            click.echo(click.style("FAIL ", fg="red") + msg)
+    for exc in errors:
+        click.echo(click.style("✗ ", fg="red") + exc.render(lang), err=True)
+    click.echo(f"{passed} passed, {failed} failed")
+    ctx.exit(EXIT_BAD if errors else (EXIT_FOUND if failed else EXIT_OK))
+
+
+@main.command()
+@click.argument("rule_id")
+@click.option("--edition", default=None, help="版本 / edition")
+@click.option("--show-python", is_flag=True, help="显示生成的 Python 代码 / show the generated Python")
+@lang_option
+@click.pass_context
+def explain(ctx, rule_id, edition, show_python):
+    """说明一条规则：出处、适用条件、判定条件、字段与示例。Explain one rule."""
+    from ..explain_rule import describe_rule
+
+    lang = ctx.obj["lang"]
+    click.echo(describe_rule(engine_from(ctx), rule_id, edition, lang, show_python))
+
+
+@main.command()
+@click.argument("ruleset_id")
+@click.argument("old")
+@click.argument("new")
+@lang_option
+@click.pass_context
+def diff(ctx, ruleset_id, old, new):
+    """比较两个版本：新增、删除、修改的规则。Show what changed between two editions."""
+    from ..diff import diff_editions, render_diff
+
+    engine = engine_from(ctx)
+    a = engine.ruleset(ruleset_id, edition=old)
+    b = engine.ruleset(ruleset_id, edition=new)
+    click.echo(render_diff(diff_editions(a, b), a, b, ctx.obj["lang"]))

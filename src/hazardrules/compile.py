@@ -1,0 +1,342 @@
+"""Ruleset compiler: validated YAML documents -> one immutable :class:`CompiledRuleset`.
+
+Named passes, in order (each adds diagnostics; all are reported together):
+``schema`` (pydantic shape), ``fields``, ``tables``, ``ids`` (duplicate rule/element/group ids,
+unknown groups), ``conditions`` (parse + type-check every applies/when), ``counts`` (counting rules
+refer to declared elements), ``examples`` (example facts match the fields), then ``codegen``: the
+whole ruleset becomes ONE generated Python function returning a status per rule.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+import orjson
+
+from .errors import Diagnostic, HazardRulesError, RulesetError, SchemaError, diag
+from .expr import Checked, FieldTable, check, parse
+from .expr.compiler import Emitter, ExprCompiler, field_var
+from .expr.runtime import GLOBALS
+from .loader import YamlDoc
+from .records import normalize_facts
+from .spec import PartDoc, RuleDoc, RulesetDoc, build_field_table, check_ruleset_id, validate_model
+
+PASSED, FIRED, UNDETERMINED, NOT_APPLICABLE = 0, 1, 2, 3
+STATUS_NAMES = ("passed", "fired", "undetermined", "not_applicable")
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    name: str | None
+    facts: dict
+    expect: str
+    missing: tuple[str, ...] | None
+    date: date | None
+    where: str
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class CompiledRule:
+    """A rule (or a counting element) ready to run: checked conditions plus its citation data."""
+
+    index: int
+    id: str
+    group: str | None
+    cite: str
+    title: str
+    title_en: str | None
+    kind: str  # major | violation | element
+    applies: Checked | None
+    when: Checked | None
+    count_elements: tuple[str, ...] = ()
+    at_least: int | None = None
+    note: str | None = None
+    supersedes: tuple[str, ...] = ()
+    examples: tuple[Example, ...] = ()
+    where: str = ""
+
+    @property
+    def is_count(self) -> bool:
+        return self.at_least is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    name: str
+    label: str
+    unit: str | None
+    key: str
+    values: dict
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    id: str
+    title: str
+    title_en: str | None
+    cite: str | None
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledRuleset:
+    """One edition of one standard, compiled. Immutable and safe to share between threads."""
+
+    id: str
+    edition: str
+    title: str
+    title_en: str | None
+    source: dict
+    effective_from: date
+    effective_to: date | None
+    version: str
+    history: tuple[dict, ...]
+    conventions: str | None
+    fields: FieldTable
+    tables: dict
+    groups: tuple[Group, ...]
+    elements: tuple[CompiledRule, ...]
+    rules: tuple[CompiledRule, ...]
+    digest: str
+    path: str
+    python_source: str
+    evaluate_facts: object  # the generated function: facts -> tuple of statuses (one per rule)
+    major_indexes: tuple[int, ...] = field(default=())
+    rule_by_id: dict = field(default_factory=dict)
+
+    @property
+    def document(self) -> str:
+        return self.source.get("document", "")
+
+    def in_force(self, day: date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+
+def compile_ruleset(root: YamlDoc, parts: list[YamlDoc] = ()) -> CompiledRuleset:
+    """Run every pass over a root document and its parts; raise one error listing every problem."""
+    head = validate_model(RulesetDoc, root.data, root)
+    part_models = [(validate_model(PartDoc, p.data, p), p) for p in parts]
+    problems: list[Diagnostic] = []
+    if not check_ruleset_id(head.ruleset):
+        problems.append(diag("bad_id", root.where(("ruleset",)), "ruleset id 应为小写英文、数字和连字符",
+                             "ruleset id must be lower-case letters, digits and hyphens"))
+    for pm, pdoc in part_models:
+        if pm.part_of.ruleset != head.ruleset or pm.part_of.edition != head.edition:
+            problems.append(diag("bad_part", pdoc.where(("part_of",)), "part_of 与根文件的 ruleset/edition 不一致",
+                                 "part_of does not match the root file's ruleset/edition"))
+    if head.effective_to and head.effective_to < head.effective_from:
+        problems.append(diag("bad_dates", root.where(("effective_to",)), "effective_to 早于 effective_from",
+                             "effective_to is before effective_from"))
+
+    sections = [(head, root)] + [(pm, pdoc) for pm, pdoc in part_models]
+    fields = _merge_fields(sections, problems)
+    tables = _tables(sections, fields, problems)
+    groups = _groups(sections, problems)
+    group_ids = {g.id for g in groups}
+    elements = _rules(sections, "elements", fields, tables, group_ids, problems)
+    rules = _rules(sections, "rules", fields, tables, group_ids, problems)
+    _check_ids(elements + rules, problems)
+    _check_counts(rules, elements, problems)
+    if problems:
+        raise RulesetError(problems)
+
+    rules = tuple(rules)
+    elements = tuple(elements)
+    source, fn = _codegen(fields, tables, elements, rules, f"{head.ruleset}@{head.edition}")
+    digest = _digest(root, parts)
+    return CompiledRuleset(
+        id=head.ruleset, edition=head.edition, title=head.title, title_en=head.title_en,
+        source=head.source.model_dump(mode="json", exclude_none=True), effective_from=head.effective_from,
+        effective_to=head.effective_to, version=head.version,
+        history=tuple(h.model_dump(mode="json", exclude_none=True) for h in head.history),
+        conventions=head.conventions, fields=fields, tables={t.name: t for t in tables}, groups=tuple(groups),
+        elements=elements, rules=rules, digest=digest, path=root.path, python_source=source, evaluate_facts=fn,
+        major_indexes=tuple(r.index for r in rules if r.kind == "major"),
+        rule_by_id={r.id: r for r in rules + elements},
+    )
+
+
+# -- passes ---------------------------------------------------------------------------------------
+def _merge_fields(sections, problems) -> FieldTable:
+    merged: dict = {}
+    for model, doc in sections:
+        try:
+            table = build_field_table(doc.data.get("fields") or {}, doc, ("fields",))
+        except HazardRulesError as exc:
+            problems.extend(exc.diagnostics)
+            continue
+        for f in table:
+            if f.name in merged:
+                problems.append(diag("duplicate_field", f.where, f"字段 “{f.name}” 重复声明（首次：{merged[f.name].where}）",
+                                     f"field '{f.name}' declared twice (first at {merged[f.name].where})"))
+            else:
+                merged[f.name] = f
+    return FieldTable(merged)
+
+
+def _tables(sections, fields: FieldTable, problems) -> list[Table]:
+    out: list[Table] = []
+    for model, doc in sections:
+        for name, t in model.tables.items():
+            where = doc.where(("tables", name))
+            key_field = fields.get(t.key)
+            if key_field is None or key_field.type != "enum":
+                problems.append(diag("table_key", where, f"表 {name} 的 key “{t.key}” 应为已声明的枚举字段",
+                                     f"table {name}: key '{t.key}' must be a declared enum field"))
+            else:
+                for k in t.values:
+                    if k not in key_field.values:
+                        problems.append(diag("table_key", doc.where(("tables", name, "values", k)),
+                                             f"“{k}” 不是 {t.key} 的取值", f"'{k}' is not a value of {t.key}"))
+            out.append(Table(name, t.label, t.unit, t.key, dict(t.values)))
+    return out
+
+
+def _groups(sections, problems) -> list[Group]:
+    seen: dict[str, str] = {}
+    out = []
+    for model, doc in sections:
+        for i, g in enumerate(model.groups):
+            where = doc.where(("groups", i))
+            if g.id in seen:
+                problems.append(diag("duplicate_group", where, f"组 “{g.id}” 重复（首次：{seen[g.id]}）",
+                                     f"duplicate group '{g.id}' (first at {seen[g.id]})"))
+                continue
+            seen[g.id] = where
+            out.append(Group(g.id, g.title, g.title_en, g.cite))
+    return out
+
+
+def _condition(text: str | None, doc: YamlDoc, keypath: tuple, fields, tables, problems) -> Checked | None:
+    if text is None:
+        return None
+    locate = lambda off: doc.locate(keypath, off)  # noqa: E731
+    try:
+        return check(text, parse(text, locate), fields, locate, tables={t.name: t for t in tables})
+    except HazardRulesError as exc:
+        problems.extend(exc.diagnostics)
+        return None
+
+
+def _rules(sections, key: str, fields, tables, group_ids, problems) -> list[CompiledRule]:
+    out: list[CompiledRule] = []
+    for model, doc in sections:
+        for i, r in enumerate(getattr(model, key)):
+            path = (key, i)
+            where = doc.where(path)
+            if r.group is not None and r.group not in group_ids and key == "rules":
+                problems.append(diag("unknown_group", doc.where(path + ("group",)), f"未声明的组 “{r.group}”",
+                                     f"undeclared group '{r.group}'"))
+            applies = _condition(r.applies, doc, path + ("applies",), fields, tables, problems)
+            when = _condition(r.when, doc, path + ("when",), fields, tables, problems)
+            count = getattr(r, "count", None)
+            if key == "rules" and (r.when is None) == (count is None):
+                problems.append(diag("when_or_count", where, f"规则 {r.id} 需要 when 或 count 之一（且只能一个）",
+                                     f"rule {r.id} needs exactly one of when / count"))
+            if count is not None and count.at_least < 1:
+                problems.append(diag("bad_count", doc.where(path + ("count", "at_least")),
+                                     f"at_least 应为不小于 1 的整数，实际为 {count.at_least}",
+                                     f"at_least must be a whole number >= 1, got {count.at_least}"))
+            examples = tuple(_example(e, doc, path + ("examples", j), fields, problems) for j, e in enumerate(r.examples))
+            out.append(CompiledRule(
+                index=len(out), id=r.id, group=r.group, cite=r.cite, title=r.title, title_en=r.title_en,
+                kind=getattr(r, "kind", "element") if key == "rules" else "element", applies=applies, when=when,
+                count_elements=tuple(count.groups and [f"group:{g}" for g in count.groups] or []) + tuple(count.elements)
+                if count else (), at_least=count.at_least if count else None, note=r.note,
+                supersedes=tuple(getattr(r, "supersedes", ())), examples=examples, where=where))
+    return out
+
+
+def _example(e, doc: YamlDoc, path: tuple, fields: FieldTable, problems) -> Example:
+    where = doc.where(path)
+    facts = {}
+    try:
+        facts = normalize_facts(e.facts, fields, f"{where} 示例")
+    except HazardRulesError as exc:
+        problems.extend(exc.diagnostics)
+    return Example(e.name, facts, e.expect, tuple(e.missing) if e.missing is not None else None, e.date, where)
+
+
+def _check_ids(rules, problems) -> None:
+    seen: dict[str, str] = {}
+    for r in rules:
+        if r.id in seen:
+            problems.append(diag("duplicate_id", r.where, f"规则编号 “{r.id}” 重复（首次：{seen[r.id]}）",
+                                 f"duplicate rule id '{r.id}' (first at {seen[r.id]})"))
+        else:
+            seen[r.id] = r.where
+
+
+def _check_counts(rules, elements, problems) -> None:
+    element_ids = {e.id for e in elements}
+    element_groups = {e.group for e in elements}
+    for r in rules:
+        for ref in r.count_elements:
+            if ref.startswith("group:"):
+                if ref[6:] not in element_groups:
+                    problems.append(diag("unknown_element", r.where, f"{r.id}：没有属于组 “{ref[6:]}” 的要素",
+                                         f"{r.id}: no element belongs to group '{ref[6:]}'"))
+            elif ref not in element_ids:
+                problems.append(diag("unknown_element", r.where, f"{r.id}：未声明的要素 “{ref}”",
+                                     f"{r.id}: undeclared element '{ref}'"))
+
+
+def counted_elements(rule: CompiledRule, elements) -> list[CompiledRule]:
+    """The elements a counting rule counts, in declaration order, each once."""
+    groups = {ref[6:] for ref in rule.count_elements if ref.startswith("group:")}
+    ids = {ref for ref in rule.count_elements if not ref.startswith("group:")}
+    return [e for e in elements if e.id in ids or e.group in groups]
+
+
+# -- code generation -------------------------------------------------------------------------------
+def _codegen(fields: FieldTable, tables: list[Table], elements, rules, name: str):
+    em = Emitter()
+    table_consts = {t.name: em.const(dict(t.values), "table") for t in tables}
+    used: set[str] = set()
+    body: list[str] = []
+
+    def cond(checked: Checked | None) -> str | None:
+        if checked is None:
+            return None
+        used.update(checked.fields)
+        return ExprCompiler(checked, em, table_consts).compile()
+
+    for e in elements:
+        a, w = cond(e.applies), cond(e.when)
+        if a is None:
+            body.append(f"    e{e.index} = {w}")
+        else:
+            body.append(f"    _a = {a}")
+            body.append(f"    e{e.index} = False if _a is False else ({w} if _a is True else "
+                        f"(False if {w} is False else None))")
+    for r in rules:
+        if r.is_count:
+            members = ", ".join(f"e{e.index}" for e in counted_elements(r, elements))
+            w = f"_civ(_count3(({members},)), '>=', {r.at_least})"
+        else:
+            w = cond(r.when)
+        a = cond(r.applies)
+        if a is None:
+            body.append(f"    _w = {w}")
+            body.append(f"    s{r.index} = 1 if _w is True else (0 if _w is False else 2)")
+        else:
+            body.append(f"    _a = {a}")
+            body.append(f"    if _a is False:\n        s{r.index} = 3\n    else:")
+            body.append(f"        _w = {w}")
+            body.append(f"        s{r.index} = (1 if _w is True else (0 if _w is False else 2)) if _a is True "
+                        f"else (0 if _w is False else 2)")
+    loads = [f"    {field_var(n)} = _g({n!r})" for n in sorted(used)]
+    statuses = ", ".join(f"s{r.index}" for r in rules)
+    source = "\n".join([f"def _evaluate(f):", "    _g = f.get", *loads, *body, f"    return ({statuses},)", ""])
+    namespace = dict(GLOBALS)
+    namespace.update(em.consts)
+    exec(compile(source, f"<ruleset {name}>", "exec"), namespace)  # generated from checked ASTs only
+    return source, namespace["_evaluate"]
+
+
+def _digest(root: YamlDoc, parts) -> str:
+    """Content digest of the edition: canonical JSON of every document's data (formatting-independent)."""
+    docs = [root.data] + sorted((p.data for p in parts), key=lambda d: orjson.dumps(d, option=orjson.OPT_SORT_KEYS, default=str))
+    blob = orjson.dumps(docs, option=orjson.OPT_SORT_KEYS, default=str)
+    return "sha256:" + hashlib.sha256(blob).hexdigest()

@@ -1,0 +1,62 @@
+"""Describing one rule for a reader: citation, conditions, the facts it reads, its examples."""
+
+from __future__ import annotations
+
+from .errors import RulesetNotFound, diag
+
+
+def find_rule(engine, rule_id: str, edition: str | None):
+    for rid in engine.ruleset_ids():
+        for rs in engine.editions(rid):
+            if edition is not None and rs.edition != str(edition):
+                continue
+            rule = rs.rule_by_id.get(rule_id)
+            if rule is not None:
+                return rs, rule
+    raise RulesetNotFound(diag("rule_not_found", "", f"没有编号为 “{rule_id}” 的规则", f"no rule with id '{rule_id}'"))
+
+
+def describe_rule(engine, rule_id: str, edition: str | None, lang: str, show_python: bool) -> str:
+    rs, rule = find_rule(engine, rule_id, edition)
+    zh = lang == "zh"
+    title = rule.title if zh else (rule.title_en or rule.title)
+    lines = [f"{rule.id}  {title}",
+             f"{'出处' if zh else 'source'}: {rs.title}（{rs.document}）{rule.cite}  [{rs.id} {rs.edition}, v{rs.version}]"]
+    kind = {"major": "重大事故隐患" if zh else "major accident hazard", "violation": "违法行为（非重大隐患）" if zh else
+            "violation (not a major hazard)", "element": "综合判定要素" if zh else "counting element"}[rule.kind]
+    lines.append(f"{'类别' if zh else 'kind'}: {kind}")
+    if rule.group:
+        g = next((g for g in rs.groups if g.id == rule.group), None)
+        if g:
+            lines.append(f"{'方面' if zh else 'group'}: {g.id} {g.title if zh else (g.title_en or g.title)}")
+    if rule.applies is not None:
+        lines.append(f"{'适用条件' if zh else 'applies when'}: {rule.applies.text.strip()}")
+    if rule.when is not None:
+        lines.append(f"{'判定条件' if zh else 'fires when'}: {rule.when.text.strip()}")
+    if rule.is_count:
+        lines.append(f"{'计数' if zh else 'count'}: {', '.join(rule.count_elements)} ≥ {rule.at_least}")
+    refs = {}
+    for c in (rule.applies, rule.when):
+        if c is not None:
+            for ref in c.refs.values():
+                refs.setdefault(ref.field.name, ref.field)
+    if refs:
+        lines.append("字段：" if zh else "facts:")
+        for f in refs.values():
+            extra = f" [{f.unit}]" if f.unit else ""
+            if f.values:
+                extra += " " + ", ".join(f"{k}={v}" for k, v in f.values.items())
+            lines.append(f"  {f.name} ({f.type}) {f.text(lang)}{extra}")
+    if rule.note:
+        lines.append(f"{'说明' if zh else 'note'}: {rule.note.strip()}")
+    if rule.supersedes:
+        lines.append(f"{'取代' if zh else 'supersedes'}: {', '.join(rule.supersedes)}")
+    if rule.examples:
+        lines.append("示例：" if zh else "examples:")
+        for ex in rule.examples:
+            facts = ", ".join(f"{k}={v}" for k, v in ex.facts.items())
+            lines.append(f"  {ex.expect:<15} {facts}")
+    if show_python:
+        lines.append("")
+        lines.append(rs.python_source)
+    return "\n".join(lines)

@@ -1,0 +1,229 @@
+"""Checked AST -> Python source, one expression per condition, Kleene logic spelled out inline.
+
+The generated code is straight-line Python over local variables, so a whole ruleset becomes one
+function (see :mod:`hazardrules.compile`). Only code emitted here from a closed set of node types is
+ever executed; user text never reaches ``compile()``. Nullability is tracked per node so that
+comparisons of facts that cannot be missing skip the ``is None`` checks.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from . import ast
+from .checker import Checked, Ref
+from .runtime import FLIP
+
+_SIMPLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$|^-?\d+(\.\d+)?([eE][+-]?\d+)?$|^'[^'\\]*'$")
+
+
+class Emitter:
+    """Shared state while emitting one module: temp names and module-level constants."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.consts: dict[str, object] = {}
+        self._const_ids: dict[tuple, str] = {}
+
+    def tmp(self) -> str:
+        self.n += 1
+        return f"_t{self.n}"
+
+    def const(self, value, kind: str) -> str:
+        key = (kind, repr(sorted(value, key=repr)) if isinstance(value, frozenset) else repr(value))
+        name = self._const_ids.get(key)
+        if name is None:
+            name = f"_K{len(self.consts)}"
+            self._const_ids[key] = name
+            self.consts[name] = value
+        return name
+
+
+def field_var(name: str) -> str:
+    """Local variable holding a record-level fact."""
+    return "v_" + name
+
+
+class ExprCompiler:
+    """Compiles one checked condition to a Python expression string."""
+
+    def __init__(self, checked: Checked, emitter: Emitter, tables: dict[str, str] | None = None):
+        self.checked = checked
+        self.em = emitter
+        self.tables = tables or {}  # table name -> const variable holding its dict
+
+    def compile(self) -> str:
+        code, _ = self.emit(self.checked.root, 0)
+        return code
+
+    # returns (code, nullable)
+    def emit(self, node: ast.Node, depth: int) -> tuple[str, bool]:
+        return getattr(self, "e_" + type(node).__name__)(node, depth)
+
+    def e_Num(self, node, depth):
+        return repr(node.value), False
+
+    def e_Str(self, node, depth):
+        return repr(node.value), False
+
+    def e_Bool(self, node, depth):
+        return repr(node.value), False
+
+    def e_DateLit(self, node, depth):
+        return self.em.const(node.value, "date"), False
+
+    def e_Name(self, node, depth):
+        ref: Ref = self.checked.refs[id(node)]
+        if ref.level == 0:
+            return field_var(ref.field.name), True
+        return f"i{ref.level}.get({ref.field.name!r})", True
+
+    def _guard(self, parts: list[tuple[str, bool]]) -> tuple[list[str], list[str]]:
+        """Bind nullable operands to names; return (None-checks, operand names)."""
+        checks, names = [], []
+        for code, nullable in parts:
+            simple = bool(_SIMPLE.match(code))
+            if nullable:
+                if simple:
+                    checks.append(f"{code} is None")
+                    names.append(code)
+                else:
+                    t = self.em.tmp()
+                    checks.append(f"({t} := {code}) is None")
+                    names.append(t)
+            else:
+                names.append(code)
+        return checks, names
+
+    def _nullsafe(self, parts, build) -> tuple[str, bool]:
+        checks, names = self._guard(parts)
+        body = build(*names)
+        if not checks:
+            return f"({body})", False
+        return f"(None if {' or '.join(checks)} else {body})", True
+
+    def e_Unary(self, node: ast.Unary, depth):
+        code, nullable = self.emit(node.operand, depth)
+        op = "not " if node.op == "not" else "-"
+        return self._nullsafe([(code, nullable)], lambda a: f"{op}{a}")
+
+    def e_Binary(self, node: ast.Binary, depth):
+        left = self.emit(node.left, depth)
+        right = self.emit(node.right, depth)
+        if node.op == "/":
+            return f"_div({left[0]}, {right[0]})", True
+        return self._nullsafe([left, right], lambda a, b: f"{a} {node.op} {b}")
+
+    def _is_interval(self, node) -> bool:
+        return self.checked.type_of(node).interval
+
+    def e_Compare(self, node: ast.Compare, depth):
+        if self._is_interval(node.left) or self._is_interval(node.right):
+            if self._is_interval(node.left):
+                iv, other, op = node.left, node.right, node.op
+            else:
+                iv, other, op = node.right, node.left, FLIP[node.op]
+            other_code, _ = self.emit(other, depth) if not self._is_interval(other) else (
+                f"_ivn({self.emit(other, depth)[0]})", True)
+            return f"_civ({self.emit(iv, depth)[0]}, {op!r}, {other_code})", True
+        left = self.emit(node.left, depth)
+        right = self.emit(node.right, depth)
+        return self._nullsafe([left, right], lambda a, b: f"{a} {node.op} {b}")
+
+    def e_Logic(self, node: ast.Logic, depth):
+        parts = [self.emit(op, depth) for op in node.operands]
+        if not any(nullable for _, nullable in parts):
+            return "(" + f" {node.op} ".join(code for code, _ in parts) + ")", False
+        stop = "False" if node.op == "and" else "True"  # the value that decides at once
+        other = "True" if node.op == "and" else "False"
+        names = []
+        for code, nullable in parts:
+            names.append((self.em.tmp(), nullable))
+        tail_checks = [f"{t} is None" for t, nullable in names if nullable]
+        tail = f"(None if {' or '.join(tail_checks)} else {other})" if tail_checks else other
+        expr = tail
+        for (code, _), (t, _) in reversed(list(zip(parts, names))):
+            expr = f"({stop} if ({t} := {code}) is {stop} else {expr})"
+        return expr, True
+
+    def e_In(self, node: ast.In, depth):
+        values = frozenset(c.value for c in node.choices)
+        const = self.em.const(values, "set")
+        op = "not in" if node.negated else "in"
+        return self._nullsafe([self.emit(node.operand, depth)], lambda a: f"{a} {op} {const}")
+
+    def e_Call(self, node: ast.Call, depth):
+        return getattr(self, "c_" + node.func)(node, depth)
+
+    def _list_and_body(self, node: ast.Call, depth) -> tuple[str, str, str]:
+        list_code, _ = self.emit(node.args[0], depth)
+        inner = depth + 1
+        body, _ = self.emit(node.args[1], inner)
+        t = self.em.tmp()
+        return list_code, body, t
+
+    def _quant(self, node, depth, helper: str):
+        list_code, body, t = self._list_and_body(node, depth)
+        var = f"i{depth + 1}"
+        return f"(None if ({t} := {list_code}) is None else {helper}({body} for {var} in {t}))", True
+
+    def c_any(self, node, depth):
+        return self._quant(node, depth, "_any3")
+
+    def c_all(self, node, depth):
+        return self._quant(node, depth, "_all3")
+
+    def c_count(self, node, depth):
+        return self._quant(node, depth, "_count3")
+
+    def c_sum(self, node, depth):
+        return self._quant(node, depth, "_sum3")
+
+    def c_len(self, node, depth):
+        code, _ = self.emit(node.args[0], depth)
+        return self._nullsafe([(code, True)], lambda a: f"_len({a})")
+
+    def c_count_true(self, node, depth):
+        codes = [self.emit(a, depth)[0] for a in node.args]
+        return f"_count3(({', '.join(codes)},))", False
+
+    def c_known(self, node, depth):
+        code, _ = self.emit(node.args[0], depth)
+        return f"({code} is not None)", False
+
+    def c_missing(self, node, depth):
+        code, _ = self.emit(node.args[0], depth)
+        return f"({code} is None)", False
+
+    def _minmax(self, node, depth, fn: str):
+        codes = [self.emit(a, depth) for a in node.args]
+        return self._nullsafe(codes, lambda *names: f"{fn}(({', '.join(names)},))")
+
+    def c_min(self, node, depth):
+        return self._minmax(node, depth, "_min")
+
+    def c_max(self, node, depth):
+        return self._minmax(node, depth, "_max")
+
+    def c_abs(self, node, depth):
+        return self._nullsafe([self.emit(node.args[0], depth)], lambda a: f"_abs({a})")
+
+    def c_days_between(self, node, depth):
+        a = self.emit(node.args[0], depth)[0]
+        b = self.emit(node.args[1], depth)[0]
+        return f"_days({a}, {b})", True
+
+    def c_lookup(self, node, depth):
+        table = self.tables[node.args[0].name]
+        key = self.emit(node.args[1], depth)
+        return self._nullsafe([key], lambda k: f"{table}.get({k})")[0], True
+
+
+def const_source(name: str, value) -> str:
+    """Python source that rebuilds a module constant (dates, frozensets, dicts of numbers)."""
+    if isinstance(value, date):
+        return f"{name} = _date({value.year}, {value.month}, {value.day})"
+    if isinstance(value, frozenset):
+        return f"{name} = frozenset({sorted(value, key=repr)!r})"
+    return f"{name} = {value!r}"

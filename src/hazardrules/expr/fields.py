@@ -1,0 +1,67 @@
+"""Declared fields: the typed environment conditions are checked against and records validated by."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+FIELD_TYPES = ("number", "integer", "bool", "enum", "date", "string", "list")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Field:
+    """One declared fact: type, Chinese label, unit, bounds, enum values, or a sub-record table."""
+
+    name: str
+    type: str
+    label: str
+    label_en: str | None = None
+    unit: str | None = None
+    min: float | None = None
+    max: float | None = None
+    values: dict[str, str] | None = None  # enum: value id -> Chinese label
+    group: str | None = None
+    help: str | None = None
+    item: "FieldTable | None" = None  # list: the sub-record's fields
+    key: str | None = None  # list: the sub-field naming a unit
+    where: str = ""
+
+    def text(self, lang: str = "zh") -> str:
+        return self.label_en or self.name if lang == "en" else self.label
+
+    def value_label(self, value: Any, lang: str = "zh") -> str:
+        if self.values and lang == "zh" and value in self.values:
+            return self.values[value]
+        return str(value)
+
+
+@dataclass(slots=True)
+class FieldTable:
+    """Ordered mapping of field name to :class:`Field` (a record, or one list's sub-record)."""
+
+    fields: dict[str, Field] = field(default_factory=dict)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.fields
+
+    def __getitem__(self, name: str) -> Field:
+        return self.fields[name]
+
+    def get(self, name: str) -> Field | None:
+        return self.fields.get(name)
+
+    def __iter__(self):
+        return iter(self.fields.values())
+
+    def __len__(self) -> int:
+        return len(self.fields)
+
+    def names(self) -> list[str]:
+        return list(self.fields)
+
+    @classmethod
+    def from_mapping(cls, decls: dict, doc, keypath: tuple) -> "FieldTable":
+        """Validate YAML field declarations (as in a ruleset's ``fields:``) and build the table."""
+        from ..spec import build_field_table  # spec depends on us for Field; import late
+
+        return build_field_table(decls, doc, keypath)

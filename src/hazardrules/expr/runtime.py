@@ -1,0 +1,112 @@
+"""The few helpers generated code calls: Kleene quantifiers, count intervals, safe division.
+
+Generated code imports nothing else; these functions are the whole run-time surface.
+"""
+
+from __future__ import annotations
+
+import operator
+
+OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+FLIP = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+
+
+def any3(values):
+    """Kleene OR over an iterable: True if one is True, None if one is unknown, else False."""
+    unknown = False
+    for v in values:
+        if v is True:
+            return True
+        if v is None:
+            unknown = True
+    return None if unknown else False
+
+
+def all3(values):
+    """Kleene AND over an iterable."""
+    unknown = False
+    for v in values:
+        if v is False:
+            return False
+        if v is None:
+            unknown = True
+    return None if unknown else True
+
+
+def count3(values):
+    """How many are true, as an interval (lo, hi): unknown members may or may not count."""
+    lo = hi = 0
+    for v in values:
+        if v is True:
+            lo += 1
+            hi += 1
+        elif v is None:
+            hi += 1
+    return (lo, hi)
+
+
+def sum3(values):
+    total = 0
+    for v in values:
+        if v is None:
+            return None
+        total += v
+    return total
+
+
+def cmp_interval(iv, op: str, k):
+    """Compare a count interval with a number: decided only when every value in it agrees."""
+    if iv is None or k is None:
+        return None
+    lo, hi = iv
+    fn = OPS[op]
+    if lo == hi:
+        return fn(lo, k)
+    if op in ("==", "!="):
+        inside = lo <= k <= hi
+        return None if inside else (op == "!=")
+    at_lo, at_hi = fn(lo, k), fn(hi, k)
+    return at_lo if at_lo == at_hi else None
+
+
+def interval_number(iv):
+    if iv is None:
+        return None
+    lo, hi = iv
+    return lo if lo == hi else None
+
+
+def div(a, b):
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+def minmax(fn, values):
+    if any(v is None for v in values):
+        return None
+    return fn(values)
+
+
+def days_between(a, b):
+    if a is None or b is None:
+        return None
+    return (b - a).days
+
+
+GLOBALS = {
+    "__builtins__": {},
+    "_any3": any3,
+    "_all3": all3,
+    "_count3": count3,
+    "_sum3": sum3,
+    "_civ": cmp_interval,
+    "_ivn": interval_number,
+    "_div": div,
+    "_minmax": minmax,
+    "_min": min,
+    "_max": max,
+    "_abs": abs,
+    "_days": days_between,
+    "_len": len,
+}

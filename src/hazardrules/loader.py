@@ -1,0 +1,154 @@
+"""Strict YAML loading that remembers where every node came from.
+
+PyYAML composes a node tree with marks; we build plain Python values from it ourselves so that:
+- a duplicate key is an error (PyYAML silently keeps the last one);
+- timestamps stay strings (the schema decides what is a date, not the YAML resolver);
+- every key path (``("rules", 3, "when")``) maps to its ``file:line:col`` and scalar style, which
+  lets condition errors point into the YAML file (see :meth:`YamlDoc.locate`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import LoadError, diag
+
+KeyPath = tuple
+
+
+_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when present: same nodes, faster
+
+
+class _StrictLoader(_BASE):
+    """SafeLoader without the timestamp resolver: dates arrive as strings."""
+
+
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """Where a node starts (1-based line and column) and how a scalar was written."""
+
+    line: int
+    col: int
+    style: str | None  # None plain, "'" or '"' quoted, "|" or ">" block
+
+
+@dataclass
+class YamlDoc:
+    """A loaded YAML file: plain data plus the position of every key path."""
+
+    path: str
+    data: Any
+    marks: dict[KeyPath, Mark]
+    lines: list[str]
+
+    def where(self, keypath: KeyPath = ()) -> str:
+        """``file:line:col`` of the node at ``keypath`` (or of its closest existing parent)."""
+        mark = self._mark(keypath)
+        return f"{self.path}:{mark.line}:{mark.col}" if mark else self.path
+
+    def _mark(self, keypath: KeyPath) -> Mark | None:
+        keypath = tuple(keypath)
+        while keypath not in self.marks and keypath:
+            keypath = keypath[:-1]
+        return self.marks.get(keypath)
+
+    def locate(self, keypath: KeyPath, offset: int) -> str:
+        """``file:line:col`` of character ``offset`` inside the scalar at ``keypath``."""
+        mark = self._mark(keypath)
+        if mark is None:
+            return self.path
+        value = self._value(keypath)
+        if not isinstance(value, str):
+            return f"{self.path}:{mark.line}:{mark.col}"
+        if mark.style in ("|", ">"):
+            # block scalar: content starts on the next line, at the block's indentation
+            before = value[:offset]
+            line_no = before.count("\n")
+            col_in_line = len(before) - (before.rfind("\n") + 1)
+            src_line = mark.line + 1 + line_no
+            first = self.lines[mark.line] if mark.line < len(self.lines) else ""
+            indent = len(first) - len(first.lstrip(" "))  # the block's indentation, from its first line
+            return f"{self.path}:{src_line}:{indent + col_in_line + 1}"
+        quote = 1 if mark.style in ("'", '"') else 0
+        return f"{self.path}:{mark.line}:{mark.col + quote + offset}"
+
+    def _value(self, keypath: KeyPath) -> Any:
+        node = self.data
+        for key in keypath:
+            try:
+                node = node[key]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return node
+
+
+def load_yaml(path: str | Path, *, text: str | None = None) -> YamlDoc:
+    """Load one YAML file strictly; raise :class:`LoadError` with file:line:col on any problem."""
+    shown = str(path)
+    if text is None:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise LoadError(diag("file_not_found", shown, "文件不存在", "file not found")) from None
+        except UnicodeDecodeError as exc:
+            raise LoadError(diag("not_utf8", shown, f"不是 UTF-8 编码的文本（第 {exc.start} 字节）",
+                                 f"not UTF-8 text (byte {exc.start})")) from None
+        except OSError as exc:
+            raise LoadError(diag("unreadable", shown, f"无法读取：{exc.strerror}",
+                                 f"cannot read: {exc.strerror}")) from None
+    loader = _StrictLoader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{shown}:{mark.line + 1}:{mark.column + 1}" if mark else shown
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise LoadError(diag("yaml_syntax", where, f"YAML 语法错误：{problem}",
+                             f"YAML syntax error: {problem}")) from None
+    except yaml.YAMLError as exc:
+        raise LoadError(diag("yaml_syntax", shown, f"YAML 语法错误：{exc}", f"YAML syntax error: {exc}")) from None
+    finally:
+        loader.dispose()
+    marks: dict[KeyPath, Mark] = {}
+    data = None if root is None else _build(root, (), marks, shown, loader)
+    return YamlDoc(shown, data, marks, text.splitlines())
+
+
+def _build(node: yaml.Node, keypath: KeyPath, marks: dict, shown: str, loader) -> Any:
+    style = getattr(node, "style", None)
+    marks[keypath] = Mark(node.start_mark.line + 1, node.start_mark.column + 1, style)
+    if isinstance(node, yaml.MappingNode):
+        out: dict = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise LoadError(diag("yaml_merge", _at(shown, key_node), "不支持 YAML 合并键 <<",
+                                     "YAML merge keys (<<) are not supported"))
+            key = _build(key_node, keypath + ("<key>",), {}, shown, loader)
+            if isinstance(key, (list, dict)):
+                raise LoadError(diag("yaml_key", _at(shown, key_node), "键必须是标量", "a key must be a scalar"))
+            if key in out:
+                raise LoadError(diag("duplicate_key", _at(shown, key_node), f"重复的键 “{key}”",
+                                     f"duplicate key '{key}'"))
+            out[key] = _build(value_node, keypath + (key,), marks, shown, loader)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, keypath + (i,), marks, shown, loader) for i, item in enumerate(node.value)]
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError as exc:
+        raise LoadError(diag("yaml_value", _at(shown, node), f"无法读取的值：{exc.problem}",
+                             f"unreadable value: {exc.problem}")) from None
+
+
+def _at(shown: str, node: yaml.Node) -> str:
+    return f"{shown}:{node.start_mark.line + 1}:{node.start_mark.column + 1}"

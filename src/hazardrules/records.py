@@ -1,0 +1,183 @@
+"""Inspection records: check the envelope and every fact against the ruleset's declared fields.
+
+A record is ``{ruleset, edition?, record_id?, inspection_date, enterprise?, facts}``. Facts are
+normalised (enum labels -> ids, ISO dates -> ``date``) so the compiled ruleset sees clean values;
+``null`` means not recorded. Every problem names the record and the field and says what is accepted.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from datetime import date
+from typing import Any
+
+from .errors import Diagnostic, RecordError, diag
+from .expr.fields import Field, FieldTable
+
+ENVELOPE_KEYS = ("ruleset", "edition", "record_id", "inspection_date", "enterprise", "facts")
+
+
+def parse_date(value: Any) -> date | None:
+    """A date from a ``date`` or an ISO ``YYYY-MM-DD`` string, else None."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def check_envelope(record: Any, where: str) -> dict:
+    """The record's envelope, checked: a mapping with known keys and a ruleset id."""
+    if not isinstance(record, dict):
+        raise RecordError(diag("record_not_mapping", where, "记录应为映射（键: 值），例如 {ruleset: coal-mine, facts: {...}}",
+                               "a record must be a mapping, e.g. {ruleset: coal-mine, facts: {...}}"))
+    problems = []
+    for key in record:
+        if key not in ENVELOPE_KEYS:
+            near = difflib.get_close_matches(str(key), ENVELOPE_KEYS, n=1)
+            hint = f"（是否指 “{near[0]}”？）" if near else ""
+            hint_en = f" (did you mean '{near[0]}'?)" if near else ""
+            problems.append(diag("unknown_key", f"{where} {key}", f"未知的记录项 “{key}”{hint}；可用：{'、'.join(ENVELOPE_KEYS)}"
+                                 f"（事实请写在 facts: 下）",
+                                 f"unknown record key '{key}'{hint_en}; allowed: {', '.join(ENVELOPE_KEYS)} (facts go under facts:)"))
+    if not isinstance(record.get("ruleset"), str) or not record.get("ruleset"):
+        problems.append(diag("missing_ruleset", f"{where} ruleset", "记录缺少 ruleset（例如 ruleset: coal-mine）",
+                             "the record has no ruleset (e.g. ruleset: coal-mine)"))
+    facts = record.get("facts", {})
+    if facts is None:
+        facts = {}
+    if not isinstance(facts, dict):
+        problems.append(diag("facts_not_mapping", f"{where} facts", "facts 应为映射（字段: 值）", "facts must be a mapping (field: value)"))
+    enterprise = record.get("enterprise")
+    if enterprise is not None and not isinstance(enterprise, dict):
+        problems.append(diag("bad_enterprise", f"{where} enterprise", "enterprise 应为映射", "enterprise must be a mapping"))
+    if "inspection_date" in record and parse_date(record["inspection_date"]) is None:
+        problems.append(diag("bad_date", f"{where} inspection_date",
+                             f"检查日期无效：{record['inspection_date']!r}（应为 YYYY-MM-DD）",
+                             f"invalid inspection_date {record['inspection_date']!r} (expected YYYY-MM-DD)"))
+    if problems:
+        raise RecordError(problems)
+    return record
+
+
+def normalize_facts(facts: dict, fields: FieldTable, where: str, *, coerce: bool = False) -> dict:
+    """Checked, normalised copy of ``facts``; raise :class:`RecordError` listing every bad field.
+
+    ``coerce`` accepts text for numbers/bools/dates (CSV input); JSON/YAML records must be typed.
+    """
+    problems: list[Diagnostic] = []
+    out = _table(facts, fields, where, "", problems, coerce)
+    if problems:
+        raise RecordError(problems)
+    return out
+
+
+def _table(facts: dict, fields: FieldTable, where: str, prefix: str, problems: list, coerce: bool) -> dict:
+    out = {}
+    for name, value in facts.items():
+        path = f"{prefix}{name}"
+        f = fields.get(name) if isinstance(name, str) else None
+        if f is None:
+            near = difflib.get_close_matches(str(name), fields.names(), n=1)
+            hint = f"（是否指 “{near[0]}”？）" if near else ""
+            hint_en = f" (did you mean '{near[0]}'?)" if near else ""
+            problems.append(diag("unknown_field", f"{where} {path}", f"未声明的字段 “{name}”{hint}",
+                                 f"undeclared field '{name}'{hint_en}"))
+            continue
+        if value is None:
+            continue  # not recorded = unknown
+        converted = _value(value, f, where, path, problems, coerce)
+        if converted is not None:
+            out[name] = converted
+    return out
+
+
+def _bad(problems, where, path, f: Field, value, zh_expect: str, en_expect: str) -> None:
+    problems.append(diag("bad_value", f"{where} {path}",
+                         f"{f.label}（{f.name}）应为{zh_expect}，实际为 {value!r}",
+                         f"{f.label_en or f.name} ({f.name}) must be {en_expect}, got {value!r}"))
+
+
+def _value(value, f: Field, where: str, path: str, problems: list, coerce: bool):
+    t = f.type
+    if t in ("number", "integer"):
+        if coerce and isinstance(value, str):
+            try:
+                value = float(value) if any(c in value for c in ".eE") else int(value)
+            except ValueError:
+                pass
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (isinstance(value, float) and not math.isfinite(value)):
+            _bad(problems, where, path, f, value, "数值" + (f"（单位 {f.unit}）" if f.unit else ""), "a number")
+            return None
+        if t == "integer" and not float(value).is_integer():
+            _bad(problems, where, path, f, value, "整数", "a whole number")
+            return None
+        if (f.min is not None and value < f.min) or (f.max is not None and value > f.max):
+            lo = "-∞" if f.min is None else f"{f.min:g}"
+            hi = "+∞" if f.max is None else f"{f.max:g}"
+            unit = f" {f.unit}" if f.unit else ""
+            _bad(problems, where, path, f, value, f"{lo}～{hi}{unit} 之间的数值", f"a number from {lo} to {hi}{unit}")
+            return None
+        return int(value) if t == "integer" else value
+    if t == "bool":
+        if coerce and isinstance(value, str):
+            value = {"true": True, "false": False, "是": True, "否": False, "1": True, "0": False}.get(value.strip().lower(), value)
+        if not isinstance(value, bool):
+            _bad(problems, where, path, f, value, " true 或 false", "true or false")
+            return None
+        return value
+    if t == "enum":
+        values = f.values or {}
+        key = str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+        if isinstance(key, str) and key in values:
+            return key
+        by_label = [v for v, label in values.items() if label == key]
+        if by_label:
+            return by_label[0]
+        allowed = "、".join(f"{v}（{label}）" for v, label in values.items())
+        _bad(problems, where, path, f, value, f"以下之一：{allowed}", f"one of: {', '.join(values)}")
+        return None
+    if t == "date":
+        d = parse_date(value)
+        if d is None:
+            _bad(problems, where, path, f, value, "日期 YYYY-MM-DD", "a date YYYY-MM-DD")
+        return d
+    if t == "string":
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        if not isinstance(value, str):
+            _bad(problems, where, path, f, value, "文字", "text")
+            return None
+        return value
+    if t == "list":
+        return _list(value, f, where, path, problems, coerce)
+    raise AssertionError(t)
+
+
+def _list(value, f: Field, where: str, path: str, problems: list, coerce: bool):
+    if not isinstance(value, list):
+        _bad(problems, where, path, f, value, "列表（每个单元一项）", "a list (one entry per unit)")
+        return None
+    items, seen = [], set()
+    for i, item in enumerate(value):
+        item_path = f"{path}[{i}]"
+        if not isinstance(item, dict):
+            _bad(problems, where, item_path, f, item, "映射（字段: 值）", "a mapping (field: value)")
+            continue
+        if all(v is None for v in item.values()):
+            continue  # an unfilled block left from the blank checklist
+        unit_id = item.get(f.key)
+        if unit_id is None or unit_id == "":
+            problems.append(diag("unit_without_id", f"{where} {item_path}", f"{f.label}第 {i + 1} 项缺少编号 “{f.key}”",
+                                 f"{f.label_en or f.name} entry {i + 1} has no id '{f.key}'"))
+        elif str(unit_id) in seen:
+            problems.append(diag("duplicate_unit", f"{where} {item_path}.{f.key}", f"{f.label}编号 “{unit_id}” 重复",
+                                 f"duplicate {f.label_en or f.name} id '{unit_id}'"))
+        else:
+            seen.add(str(unit_id))
+        items.append(_table(item, f.item, where, f"{item_path}.", problems, coerce))
+    return items

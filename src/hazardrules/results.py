@@ -1,0 +1,270 @@
+"""What an evaluation returns: a :class:`Determination`, with findings explained on demand.
+
+Evaluation itself only produces a tuple of rule statuses; everything an auditor reads (findings with
+evidence and explanations, undetermined rules with the facts still needed) is built lazily from it,
+so a platform judging millions of records pays for explanations only where it renders them.
+``to_dict``/``to_json`` are deterministic: same digest + same record -> byte-identical JSON.
+The pydantic models below describe that JSON for typed consumers (``Determination.model()``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+import orjson
+from pydantic import BaseModel
+
+from .compile import FIRED, NOT_APPLICABLE, PASSED, UNDETERMINED, CompiledRule, CompiledRuleset, counted_elements
+from .explain import Explainer, json_value
+
+
+class FindingModel(BaseModel):
+    rule: str
+    kind: Literal["major", "violation"]
+    cite: str
+    group: str | None = None
+    title: str
+    title_en: str | None = None
+    evidence: dict[str, Any]
+    units: list[str] = []
+    explanation: str
+    counted: list[str] | None = None
+
+
+class UndeterminedModel(BaseModel):
+    rule: str
+    cite: str
+    title: str
+    missing: list[str]
+
+
+class DeterminationModel(BaseModel):
+    record_id: str | None
+    ruleset: str
+    edition: str
+    version: str
+    digest: str
+    document: str
+    inspection_date: str | None
+    major_hazard: bool
+    findings: list[FindingModel]
+    undetermined: list[UndeterminedModel]
+    not_applicable: list[str]
+    passed: list[str]
+
+
+class Finding:
+    """A fired rule: citation, the values that triggered it, the unit(s), a rendered explanation."""
+
+    __slots__ = ("rule", "kind", "cite", "group", "title", "title_en", "evidence", "units", "explanation",
+                 "explanation_en", "counted")
+
+    def __init__(self, rs: CompiledRuleset, rule: CompiledRule, facts: dict):
+        self.rule = rule.id
+        self.kind = rule.kind
+        self.cite = f"{rs.document} {rule.cite}".strip()
+        self.group = rule.group
+        self.title = rule.title
+        self.title_en = rule.title_en
+        self.counted = None
+        zh, en = Explainer_pair(rs, rule, facts)
+        self.evidence = zh.evidence
+        self.units = sorted(set(zh.units), key=zh.units.index)
+        self.explanation, self.explanation_en = zh.text, en.text
+        if rule.is_count:
+            self.counted = zh.counted
+
+    def to_dict(self, lang: str = "zh") -> dict:
+        out = {"rule": self.rule, "kind": self.kind, "cite": self.cite, "group": self.group,
+               "title": self.title if lang == "zh" else (self.title_en or self.title),
+               "evidence": self.evidence, "units": self.units,
+               "explanation": self.explanation if lang == "zh" else self.explanation_en}
+        if self.counted is not None:
+            out["counted"] = self.counted
+        return out
+
+
+class _Rendered:
+    def __init__(self):
+        self.text = ""
+        self.evidence: dict = {}
+        self.units: list[str] = []
+        self.counted: list[str] = []
+
+
+def Explainer_pair(rs: CompiledRuleset, rule: CompiledRule, facts: dict) -> tuple[_Rendered, _Rendered]:
+    """Render a fired rule in Chinese and English (evidence and units from the Chinese pass)."""
+    out = []
+    for lang in ("zh", "en"):
+        r = _Rendered()
+        if rule.is_count:
+            hits = []
+            for e in counted_elements(rule, rs.elements):
+                if _element_true(rs, e, facts):
+                    ex = Explainer(e.when, rs.tables, lang)
+                    ex.explain(facts)
+                    r.evidence.update(ex.evidence)
+                    r.units.extend(ex.units)
+                    hits.append(e)
+            r.counted = [e.id for e in hits]
+            names = "；".join(f"{e.cite} {e.title if lang == 'zh' else (e.title_en or e.title)}" for e in hits)
+            r.text = (f"综合判定要素 {len(hits)} 项 ≥ {rule.at_least} 项：{names}" if lang == "zh"
+                      else f"{len(hits)} determination elements >= {rule.at_least}: {names}")
+        else:
+            ex = Explainer(rule.when, rs.tables, lang)
+            r.text = ex.explain(facts)
+            r.evidence, r.units = ex.evidence, ex.units
+        if rule.applies is not None:
+            # say why the rule applies too: "瓦斯等级为突出：…"
+            ap = Explainer(rule.applies, rs.tables, lang)
+            why = ap.explain(facts)
+            r.evidence = {**ap.evidence, **r.evidence}
+            if why:
+                r.text = f"{why}{'：' if lang == 'zh' else ': '}{r.text}"
+        out.append(r)
+    return out[0], out[1]
+
+
+def _element_true(rs: CompiledRuleset, e: CompiledRule, facts: dict) -> bool:
+    from .expr import interpret
+
+    tables = {n: t.values for n, t in rs.tables.items()}
+    if e.applies is not None and interpret(e.applies, facts, tables) is not True:
+        return False
+    return interpret(e.when, facts, tables) is True
+
+
+def missing_facts(rule: CompiledRule, facts: dict, rs: CompiledRuleset | None = None) -> list[str]:
+    """Fields an undetermined rule still needs: referenced facts that were not recorded."""
+    checked = [c for c in (rule.applies, rule.when) if c is not None]
+    if rule.is_count and rs is not None:
+        for e in counted_elements(rule, rs.elements):
+            checked.extend(c for c in (e.applies, e.when) if c is not None)
+    out: list[str] = []
+    for c in checked:
+        for ref in c.refs.values():
+            f = ref.field
+            if ref.level == 0:
+                if f.name not in facts and f.name not in out:
+                    out.append(f.name)
+    # sub-record facts: for every recorded list, which units lack a referenced sub-field
+    for c in checked:
+        lists = {ref.field.name: ref.field for ref in c.refs.values() if ref.level == 0 and ref.field.type == "list"}
+        for name, lf in lists.items():
+            sub = {ref.field.name for ref in c.refs.values() if ref.level == 1 and ref.field.name in lf.item}
+            for item in facts.get(name) or []:
+                for s in sorted(sub):
+                    path = f"{name}[{item.get(lf.key, '?')}].{s}"
+                    if s not in item and path not in out:
+                        out.append(path)
+    return out
+
+
+class Determination:
+    """The verdict on one record under one edition of one standard."""
+
+    __slots__ = ("_rs", "facts", "statuses", "record_id", "inspection_date", "enterprise", "_findings")
+
+    def __init__(self, rs: CompiledRuleset, facts: dict, statuses: tuple, record_id: str | None = None,
+                 inspection_date: date | None = None, enterprise: dict | None = None):
+        self._rs = rs
+        self.facts = facts
+        self.statuses = statuses
+        self.record_id = record_id
+        self.inspection_date = inspection_date
+        self.enterprise = enterprise or {}
+        self._findings = None
+
+    # -- identity of the decision ----------------------------------------------------------------
+    @property
+    def compiled(self) -> CompiledRuleset:
+        return self._rs
+
+    @property
+    def ruleset(self) -> str:
+        return self._rs.id
+
+    @property
+    def edition(self) -> str:
+        return self._rs.edition
+
+    @property
+    def version(self) -> str:
+        return self._rs.version
+
+    @property
+    def digest(self) -> str:
+        return self._rs.digest
+
+    @property
+    def document(self) -> str:
+        return self._rs.document
+
+    # -- outcome ---------------------------------------------------------------------------------
+    @property
+    def major_hazard(self) -> bool:
+        s = self.statuses
+        return any(s[i] == FIRED for i in self._rs.major_indexes)
+
+    def status_of(self, rule_id: str) -> str:
+        from .compile import STATUS_NAMES
+
+        return STATUS_NAMES[self.statuses[self._rs.rule_by_id[rule_id].index]]
+
+    def _ids(self, status: int) -> list[str]:
+        rules = self._rs.rules
+        return [rules[i].id for i, s in enumerate(self.statuses) if s == status]
+
+    @property
+    def fired(self) -> list[str]:
+        return self._ids(FIRED)
+
+    @property
+    def passed(self) -> list[str]:
+        return self._ids(PASSED)
+
+    @property
+    def not_applicable(self) -> list[str]:
+        return self._ids(NOT_APPLICABLE)
+
+    @property
+    def findings(self) -> list[Finding]:
+        if self._findings is None:
+            rules = self._rs.rules
+            self._findings = [Finding(self._rs, rules[i], self.facts) for i, s in enumerate(self.statuses) if s == FIRED]
+        return self._findings
+
+    @property
+    def undetermined(self) -> list[dict]:
+        rules = self._rs.rules
+        return [{"rule": r.id, "cite": f"{self._rs.document} {r.cite}".strip(), "title": r.title,
+                 "missing": missing_facts(r, self.facts, self._rs)}
+                for r, s in zip(rules, self.statuses) if s == UNDETERMINED]
+
+    # -- output ----------------------------------------------------------------------------------
+    def to_dict(self, lang: str = "zh") -> dict:
+        return {
+            "record_id": self.record_id,
+            "ruleset": self.ruleset,
+            "edition": self.edition,
+            "version": self.version,
+            "digest": self.digest,
+            "document": self.document,
+            "inspection_date": json_value(self.inspection_date),
+            "major_hazard": self.major_hazard,
+            "findings": [f.to_dict(lang) for f in self.findings],
+            "undetermined": [u if lang == "zh" else {**u, "title": self._rs.rule_by_id[u["rule"]].title_en or u["title"]}
+                             for u in self.undetermined],
+            "not_applicable": self.not_applicable,
+            "passed": self.passed,
+        }
+
+    def to_json(self, lang: str = "zh") -> bytes:
+        return orjson.dumps(self.to_dict(lang))
+
+    def model(self) -> DeterminationModel:
+        return DeterminationModel.model_validate(self.to_dict())
+
+    def __repr__(self) -> str:
+        return f"Determination({self.ruleset}@{self.edition}, major_hazard={self.major_hazard}, fired={self.fired})"

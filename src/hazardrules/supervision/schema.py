@@ -1,0 +1,73 @@
+"""The ledger's tables (SQLAlchemy 2 Core). Alembic migrations in ``migrations/`` create them;
+keep the two in step (a test compares the migrated schema with this metadata).
+
+- ``cases``: one row per hazard case; ``state``/``level``/``deadline`` are a cache of the events,
+  ``version`` is the optimistic-concurrency counter every transition checks and bumps.
+- ``case_events``: append-only history, ``(case_id, seq)`` unique, so two writers cannot both
+  append the same next step.
+- ``inspections``: one row per checked record (the denominator of 每千次检查发现重大隐患数量).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (Column, Date, DateTime, ForeignKey, Integer, MetaData, String, Table, Text,
+                        UniqueConstraint)
+
+metadata = MetaData()
+
+cases = Table(
+    "cases", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("natural_key", String(300), nullable=False, unique=True),  # record_id | rule
+    Column("record_id", String(200), nullable=False),
+    Column("ruleset", String(80), nullable=False),
+    Column("edition", String(40)),
+    Column("ruleset_version", String(40)),
+    Column("digest", String(80)),
+    Column("rule", String(120), nullable=False),
+    Column("cite", String(200)),
+    Column("title", String(300)),
+    Column("hazard_class", String(10), nullable=False),  # major | general
+    Column("source", String(20), nullable=False),  # self_check | inspection | report
+    Column("enterprise_name", String(300)),
+    Column("credit_code", String(18), index=True),
+    Column("region_code", String(6), index=True),
+    Column("policy", String(80), nullable=False),
+    Column("policy_version", String(40)),
+    Column("found_on", Date, nullable=False),
+    Column("state", String(20), nullable=False, index=True),
+    Column("level", String(10), nullable=False),
+    Column("deadline", Date),
+    Column("closed_on", Date),
+    Column("version", Integer, nullable=False),
+    Column("finding", Text, nullable=False),  # JSON: evidence, units, group
+    Column("routing", Text, nullable=False),  # JSON: the decision at opening
+)
+
+case_events = Table(
+    "case_events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False, index=True),
+    Column("seq", Integer, nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("actor", String(120), nullable=False),
+    Column("on_date", Date, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("data", Text, nullable=False),  # JSON
+    UniqueConstraint("case_id", "seq", name="uq_case_events_case_seq"),
+)
+
+inspections = Table(
+    "inspections", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("record_id", String(200), nullable=False),
+    Column("ruleset", String(80), nullable=False),
+    Column("inspection_date", Date, nullable=False),
+    Column("source", String(20), nullable=False),
+    Column("credit_code", String(18)),
+    Column("region_code", String(6)),
+    Column("enterprise_name", String(300)),
+    Column("major_count", Integer, nullable=False),
+    Column("general_count", Integer, nullable=False),
+    UniqueConstraint("record_id", "ruleset", name="uq_inspections_record"),
+)
