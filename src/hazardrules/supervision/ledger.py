@@ -1,0 +1,252 @@
+"""The case ledger: SQLAlchemy 2 over SQLite (default file) or PostgreSQL (by URL).
+
+Writes are event-sourced and guarded three ways, so that nothing is lost and nothing is doubled:
+
+1. every step is checked by :func:`lifecycle.apply` against the state *replayed from the events*;
+2. the ``cases`` row carries a ``version``; a step updates it ``WHERE version = <what we read>``,
+   so a writer that lost a race updates no row and gets :class:`ConflictError`;
+3. ``(case_id, seq)`` is unique, so two appends of the same next step cannot both commit.
+
+All of a step's writes happen in one transaction: a process killed in the middle leaves the
+previous state intact (SQLite rolls the journal back, PostgreSQL aborts the transaction).
+The schema is migrated with Alembic on open (:mod:`.migrations`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timezone
+
+import orjson
+from sqlalchemy import create_engine, event, func, insert, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from . import migrations
+from .errors import CaseNotFound, ConflictError, LedgerError, TransitionError, error
+from .lifecycle import OPEN_STATES, CaseState, Event, apply, replay
+from .schema import case_events, cases, inspections
+
+DEFAULT_URL = "sqlite:///hazardrules.sqlite"
+
+
+def resolve_url(url: str | None) -> str:
+    """``--db`` value, else ``$HAZARDRULES_DB``, else ``./hazardrules.sqlite``; a bare path means SQLite."""
+    url = url or os.environ.get("HAZARDRULES_DB") or DEFAULT_URL
+    if "://" not in url:
+        url = "sqlite:///" + url
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def _json(value) -> str:
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+@dataclass
+class Hooks:
+    """Test seams: called between the read and the write, and just before commit."""
+
+    before_write: object = None
+    before_commit: object = None
+
+
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """One finding to open as a case (built by :func:`hazardrules.supervision.open_cases`)."""
+
+    natural_key: str
+    record_id: str
+    ruleset: str
+    edition: str | None
+    ruleset_version: str | None
+    digest: str | None
+    rule: str
+    cite: str | None
+    title: str | None
+    hazard_class: str
+    source: str
+    enterprise: dict
+    found_on: date
+    finding: dict
+    facts: dict
+    decision: object  # routing.Decision
+    separate_reviewer: bool
+
+
+class Ledger:
+    """One database; cheap to create, holds a connection pool. Use as a context manager."""
+
+    def __init__(self, url: str | None = None, *, migrate: bool = True):
+        self.url = resolve_url(url)
+        try:
+            if self.url.startswith("sqlite"):
+                self.engine = create_engine(self.url, connect_args={"timeout": 30})
+                event.listen(self.engine, "connect", _sqlite_pragmas)
+            else:
+                self.engine = create_engine(self.url, pool_pre_ping=True)
+            if migrate:
+                migrations.upgrade(self.engine)
+        except (OperationalError, DBAPIError) as exc:
+            raise error(LedgerError, self.url, f"无法打开案件库：{exc.orig}",
+                        f"cannot open the case ledger: {exc.orig}") from None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- opening ------------------------------------------------------------------------------
+    def last_closure(self, credit_code: str | None, name: str | None, rule: str) -> date | None:
+        """Date of the latest 销号 of ``rule`` at this enterprise (by credit code, else by name)."""
+        key = cases.c.credit_code == credit_code if credit_code else cases.c.enterprise_name == name
+        if not (credit_code or name):
+            return None
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.max(cases.c.closed_on)).where(key, cases.c.rule == rule)).scalar()
+
+    def open_many(self, openings: list[Opening], *, actor: str, inspections_rows: list[dict] = ()) -> list[tuple[int, bool]]:
+        """Open cases (one transaction); a finding already in the ledger is left as it is."""
+        now = datetime.now(timezone.utc)
+        out: list[tuple[int, bool]] = []
+        with self.engine.begin() as conn:
+            keys = [o.natural_key for o in openings]
+            existing = dict(conn.execute(select(cases.c.natural_key, cases.c.id)
+                                         .where(cases.c.natural_key.in_(keys))).all()) if keys else {}
+            for row in inspections_rows:
+                seen = conn.execute(select(inspections.c.id).where(inspections.c.record_id == row["record_id"],
+                                                                   inspections.c.ruleset == row["ruleset"])).first()
+                if seen is None:
+                    conn.execute(insert(inspections).values(**row))
+            for o in openings:
+                if o.natural_key in existing:
+                    out.append((existing[o.natural_key], False))
+                    continue
+                d = o.decision
+                routing = dict(d.to_dict(), separate_reviewer=o.separate_reviewer)
+                case_id = conn.execute(insert(cases).values(
+                    natural_key=o.natural_key, record_id=o.record_id, ruleset=o.ruleset, edition=o.edition,
+                    ruleset_version=o.ruleset_version, digest=o.digest, rule=o.rule, cite=o.cite, title=o.title,
+                    hazard_class=o.hazard_class, source=o.source, enterprise_name=o.enterprise.get("name"),
+                    credit_code=o.enterprise.get("credit_code"), region_code=o.enterprise.get("region_code"),
+                    policy=d.policy, policy_version=d.policy_version, found_on=o.found_on, state="assigned",
+                    level=d.level, deadline=d.deadline, closed_on=None, version=2,
+                    finding=_json(o.finding), routing=_json(routing))).inserted_primary_key[0]
+                conn.execute(insert(case_events), [
+                    dict(case_id=case_id, seq=1, kind="opened", actor=actor, on_date=o.found_on, recorded_at=now,
+                         data=_json({"level": d.level, "deadline": d.deadline, "facts": o.facts,
+                                     "policy": d.policy, "policy_digest": d.policy_digest,
+                                     "reasoner": d.reasoner, "fired": [r["id"] for r in d.fired]})),
+                    dict(case_id=case_id, seq=2, kind="assigned", actor=actor, on_date=o.found_on, recorded_at=now,
+                         data=_json({"targets": list(d.targets)})),
+                ])
+                existing[o.natural_key] = case_id
+                out.append((case_id, True))
+        return out
+
+    # -- reading ------------------------------------------------------------------------------
+    def case_row(self, case_id: int, conn=None) -> dict:
+        """The ``cases`` row of ``case_id`` as a dict, or :class:`CaseNotFound`."""
+        def read(c):
+            return c.execute(select(cases).where(cases.c.id == case_id)).mappings().first()
+        row = read(conn) if conn is not None else _with(self.engine, read)
+        if row is None:
+            raise error(CaseNotFound, str(case_id), f"案件 {case_id} 不存在（用 hazardrules case list 查看）",
+                        f"no case {case_id} in the ledger (see hazardrules case list)")
+        return dict(row)
+
+    def events(self, case_id: int, conn=None) -> list[Event]:
+        """The case's append-only history, in order."""
+        def read(c):
+            rows = c.execute(select(case_events).where(case_events.c.case_id == case_id)
+                             .order_by(case_events.c.seq)).mappings().all()
+            return [Event(r["seq"], r["kind"], r["actor"], r["on_date"], orjson.loads(r["data"])) for r in rows]
+        return read(conn) if conn is not None else _with(self.engine, read)
+
+    def history(self, case_id: int) -> list[dict]:
+        """Events with their recording time, for ``case show``."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(case_events).where(case_events.c.case_id == case_id)
+                                .order_by(case_events.c.seq)).mappings().all()
+        return [dict(r, data=orjson.loads(r["data"])) for r in rows]
+
+    def list_cases(self, *, state: str | None = None, open_only: bool = False, region: str | None = None,
+                   limit: int | None = None) -> list[dict]:
+        q = select(cases).order_by(cases.c.id)
+        if state:
+            q = q.where(cases.c.state == state)
+        if open_only:
+            q = q.where(cases.c.state.in_(sorted(OPEN_STATES)))
+        if region:
+            q = q.where(cases.c.region_code.startswith(region))
+        if limit:
+            q = q.limit(limit)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q).mappings().all()]
+
+    # -- moving a case ------------------------------------------------------------------------
+    def append(self, case_id: int, steps: list[tuple[str, dict]], *, actor: str, on: date,
+               hooks: Hooks | None = None) -> CaseState:
+        """Append one or more events atomically; return the new state. Nothing is written on error."""
+        hooks = hooks or Hooks()
+        try:
+            with self.engine.begin() as conn:
+                row = self.case_row(case_id, conn)
+                state = replay(self.events(case_id, conn))
+                separate = orjson.loads(row["routing"]).get("separate_reviewer", False)
+                new_events = []
+                for kind, data in steps:
+                    ev = Event(state.seq + 1, kind, actor, on, data)
+                    try:
+                        state = apply(state, ev, separate_reviewer=separate)
+                    except TransitionError as exc:  # say which case
+                        raise TransitionError([replace(d, where=d.where or f"case {case_id}")
+                                               for d in exc.diagnostics]) from None
+                    new_events.append(ev)
+                if hooks.before_write:
+                    hooks.before_write()
+                done = conn.execute(update(cases).where(cases.c.id == case_id, cases.c.version == row["version"])
+                                    .values(state=state.state, level=state.level, deadline=state.deadline,
+                                            closed_on=state.closed_on, version=row["version"] + len(new_events)))
+                if done.rowcount != 1:
+                    raise _conflict(case_id)
+                now = datetime.now(timezone.utc)
+                conn.execute(insert(case_events), [
+                    dict(case_id=case_id, seq=e.seq, kind=e.kind, actor=e.actor, on_date=e.on, recorded_at=now,
+                         data=_json(e.data)) for e in new_events])
+                if hooks.before_commit:
+                    hooks.before_commit()
+        except IntegrityError:
+            raise _conflict(case_id) from None
+        except OperationalError as exc:
+            if "locked" in str(exc.orig).lower() or "deadlock" in str(exc.orig).lower():
+                raise _conflict(case_id) from None
+            raise
+        return state
+
+    def state(self, case_id: int, *, until: date | None = None) -> CaseState:
+        """The state rebuilt from the events alone (optionally as of a date)."""
+        self.case_row(case_id)
+        return replay(self.events(case_id), until=until)
+
+
+def _conflict(case_id: int) -> ConflictError:
+    return error(ConflictError, str(case_id), f"案件 {case_id} 刚被其他操作更新，本次未写入任何内容；请查看最新状态后重试",
+                 f"case {case_id} was changed by someone else at the same time; nothing was written — "
+                 "look at its new state and retry")
+
+
+def _with(engine, fn):
+    with engine.connect() as conn:
+        return fn(conn)
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()

@@ -1,0 +1,153 @@
+"""Supervision statistics from the ledger, as of a date (events replayed up to it).
+
+Definitions (docs/supervision.md; all formulas are our assumptions, see standards/supervision.md §7):
+
+- cohort: cases whose hazard was found in ``[start, end]``; their state is the state on ``end``;
+- 整改率 (general / major): cohort cases whose rectification passed 复核 or was closed, over the cohort;
+- 重大隐患整改率 (销号口径): major cases closed (销号) on ``end`` over major cases determined;
+- 每千次检查发现重大隐患数量: major hazards determined / inspections in the period × 1000;
+- 企业自查发现占比: cases found by the enterprise's own check / all cases;
+- 逾期: cases still open on ``end`` with their deadline before ``end``;
+- 动态清零: on ``end`` every major case is closed or within an unexpired deadline (no major overdue).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from datetime import date
+
+import orjson
+from sqlalchemy import select
+
+from .ledger import Ledger
+from .lifecycle import Event, is_overdue, replay
+from .schema import case_events, cases, inspections
+
+GROUPINGS = ("none", "sector", "region", "period")
+PERIODS = ("month", "quarter", "year")
+COLUMNS = [  # key, 中文, English
+    ("group", "分组", "group"),
+    ("inspections", "检查次数", "inspections"),
+    ("found_general", "一般隐患", "general hazards"),
+    ("found_major", "重大隐患", "major hazards"),
+    ("rectification_rate_general", "整改率（一般）", "rectified % (general)"),
+    ("rectification_rate_major", "整改率（重大）", "rectified % (major)"),
+    ("major_closed_rate", "重大隐患整改率（销号）", "major closed % (销号)"),
+    ("major_per_1000_inspections", "每千次检查重大隐患", "major per 1000 inspections"),
+    ("self_check_share", "企业自查发现占比", "found by self-check %"),
+    ("overdue", "逾期", "overdue"),
+    ("dynamic_clearance", "动态清零", "dynamic clearance"),
+]
+
+
+def _period(d: date, period: str) -> str:
+    if period == "month":
+        return f"{d.year}-{d.month:02d}"
+    if period == "quarter":
+        return f"{d.year}Q{(d.month - 1) // 3 + 1}"
+    return str(d.year)
+
+
+def _key(by: str, period: str, *, ruleset: str, region: str | None, on: date) -> str:
+    if by == "sector":
+        return ruleset
+    if by == "region":
+        return (region[:4] + "00") if region else "unknown"
+    if by == "period":
+        return _period(on, period)
+    return "all"
+
+
+def _pct(num: int, den: int):
+    return round(100.0 * num / den, 1) if den else None
+
+
+def compute(db_url: str | None, *, end: date, start: date | None = None, by: str = "none",
+            period: str = "month", region: str | None = None, sector: str | None = None) -> list[dict]:
+    """One row per group with every metric; the last row is the total when grouping."""
+    start = start or date.min
+    with Ledger(db_url) as ledger, ledger.engine.connect() as conn:
+        q = select(cases).where(cases.c.found_on >= start, cases.c.found_on <= end)
+        iq = select(inspections).where(inspections.c.inspection_date >= start, inspections.c.inspection_date <= end)
+        if region:
+            q = q.where(cases.c.region_code.startswith(region))
+            iq = iq.where(inspections.c.region_code.startswith(region))
+        if sector:
+            q = q.where(cases.c.ruleset == sector)
+            iq = iq.where(inspections.c.ruleset == sector)
+        rows = conn.execute(q).mappings().all()
+        ids = [r["id"] for r in rows]
+        events: dict[int, list[Event]] = defaultdict(list)
+        for chunk in range(0, len(ids), 500):
+            for e in conn.execute(select(case_events).where(case_events.c.case_id.in_(ids[chunk:chunk + 500]))).mappings():
+                events[e["case_id"]].append(Event(e["seq"], e["kind"], e["actor"], e["on_date"], orjson.loads(e["data"])))
+        insp = conn.execute(iq).mappings().all()
+    groups: dict[str, dict] = defaultdict(lambda: defaultdict(int))
+    for r in rows:
+        state = replay(events[r["id"]], until=end)
+        for key in {_key(by, period, ruleset=r["ruleset"], region=r["region_code"], on=r["found_on"]), "__total__"}:
+            g = groups[key]
+            cls = r["hazard_class"]
+            g[f"found_{cls}"] += 1
+            g[f"rectified_{cls}"] += state.state in ("verified", "closed")
+            g[f"closed_{cls}"] += state.state == "closed"
+            g["self_check"] += r["source"] == "self_check"
+            over = is_overdue(state, end)
+            g["overdue"] += over
+            g["major_overdue"] += over and cls == "major"
+    for i in insp:
+        for key in {_key(by, period, ruleset=i["ruleset"], region=i["region_code"], on=i["inspection_date"]), "__total__"}:
+            groups[key]["inspections"] += 1
+    out = []
+    keys = sorted(k for k in groups if k != "__total__") if by != "none" else []
+    for key in keys + ["__total__"]:
+        g = groups[key]
+        total = g["found_general"] + g["found_major"]
+        out.append({
+            "group": "合计/total" if key == "__total__" else key,
+            "inspections": g["inspections"], "found_general": g["found_general"], "found_major": g["found_major"],
+            "rectification_rate_general": _pct(g["rectified_general"], g["found_general"]),
+            "rectification_rate_major": _pct(g["rectified_major"], g["found_major"]),
+            "major_closed_rate": _pct(g["closed_major"], g["found_major"]),
+            "major_per_1000_inspections": round(1000.0 * g["found_major"] / g["inspections"], 1) if g["inspections"] else None,
+            "self_check_share": _pct(g["self_check"], total),
+            "overdue": g["overdue"],
+            "dynamic_clearance": g["major_overdue"] == 0,
+        })
+    return out
+
+
+def render(rows: list[dict], fmt: str, lang: str = "zh") -> str:
+    """``table`` (aligned text), ``json`` or ``csv``; headers in Chinese unless ``lang='en'``."""
+    if fmt == "json":
+        return orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode()
+    heads = [zh if lang == "zh" else en for _, zh, en in COLUMNS]
+    cells = [[_cell(r[k], lang) for k, _, _ in COLUMNS] for r in rows]
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow([k for k, _, _ in COLUMNS])
+        w.writerows([["" if r[k] is None else r[k] for k, _, _ in COLUMNS] for r in rows])
+        return buf.getvalue().rstrip("\n")
+    widths = [max(_w(h), *(_w(c[i]) for c in cells)) for i, h in enumerate(heads)]
+    lines = ["  ".join(_pad(h, widths[i]) for i, h in enumerate(heads))]
+    lines += ["  ".join(_pad(c, widths[i]) for i, c in enumerate(row)) for row in cells]
+    return "\n".join(lines)
+
+
+def _cell(v, lang: str) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, bool):
+        return ("是" if v else "否") if lang == "zh" else ("yes" if v else "no")
+    return str(v)
+
+
+def _w(s: str) -> int:  # display width: CJK characters take two columns
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
+
+
+def _pad(s: str, width: int) -> str:
+    return s + " " * (width - _w(s))
