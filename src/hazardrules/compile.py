@@ -56,6 +56,7 @@ class CompiledRule:
     supersedes: tuple[str, ...] = ()
     examples: tuple[Example, ...] = ()
     where: str = ""
+    document: str | None = None  # a rule citing another document (e.g. 安全生产法 for a violation)
 
     @property
     def is_count(self) -> bool:
@@ -244,7 +245,8 @@ def _rules(sections, key: str, fields, tables, group_ids, problems) -> list[Comp
                 kind=getattr(r, "kind", "element") if key == "rules" else "element", applies=applies, when=when,
                 count_elements=tuple(count.groups and [f"group:{g}" for g in count.groups] or []) + tuple(count.elements)
                 if count else (), at_least=count.at_least if count else None, note=r.note,
-                supersedes=tuple(getattr(r, "supersedes", ())), examples=examples, where=where))
+                supersedes=tuple(getattr(r, "supersedes", ())), examples=examples, where=where,
+                document=getattr(r, "document", None)))
     return out
 
 
@@ -252,9 +254,12 @@ def _example(e, doc: YamlDoc, path: tuple, fields: FieldTable, problems) -> Exam
     where = doc.where(path)
     facts = {}
     try:
-        facts = normalize_facts(e.facts, fields, f"{where} 示例")
+        facts = normalize_facts(e.facts, fields, "")
     except HazardRulesError as exc:
-        problems.extend(exc.diagnostics)
+        for d in exc.diagnostics:  # point at the offending fact inside the example
+            field_path = d.where.strip()
+            top = field_path.split("[")[0].split(".")[0]
+            problems.append(Diagnostic(d.code, f"{doc.where(path + ('facts', top))} ({field_path})", d.zh, d.en))
     return Example(e.name, facts, e.expect, tuple(e.missing) if e.missing is not None else None, e.date, where)
 
 

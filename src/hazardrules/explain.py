@@ -54,11 +54,12 @@ class Explainer:
 
     def render(self, node: ast.Node, scopes, prefix: str) -> str:
         if isinstance(node, ast.Logic):
-            want = node.op == "and"
-            parts = [self.render(op, scopes, prefix) for op in node.operands if self.value(op, scopes) is want
-                     or node.op == "and"]
-            joiner = "，且" if self.lang == "zh" else "; and "
-            if node.op == "or":
+            # a true "and": every operand holds; a true "or": only the operands that hold are the reason
+            parts = [self.render(op, scopes, prefix) for op in node.operands
+                     if node.op == "and" or self.value(op, scopes) is True]
+            if node.op == "and":
+                joiner = "，且" if self.lang == "zh" else "; and "
+            else:
                 joiner = "；" if self.lang == "zh" else "; "
             return joiner.join(p for p in parts if p)
         if isinstance(node, ast.Unary) and node.op == "not":

@@ -50,6 +50,12 @@ class YamlDoc:
     data: Any
     marks: dict[KeyPath, Mark]
     lines: list[str]
+    key_marks: dict[KeyPath, Mark] | None = None
+
+    def where_key(self, keypath: KeyPath) -> str:
+        """``file:line:col`` of the *key* of a mapping entry (for unknown-key errors)."""
+        mark = (self.key_marks or {}).get(tuple(keypath))
+        return f"{self.path}:{mark.line}:{mark.col}" if mark else self.where(keypath)
 
     def where(self, keypath: KeyPath = ()) -> str:
         """``file:line:col`` of the node at ``keypath`` (or of its closest existing parent)."""
@@ -120,11 +126,12 @@ def load_yaml(path: str | Path, *, text: str | None = None) -> YamlDoc:
     finally:
         loader.dispose()
     marks: dict[KeyPath, Mark] = {}
-    data = None if root is None else _build(root, (), marks, shown, loader)
-    return YamlDoc(shown, data, marks, text.splitlines())
+    key_marks: dict[KeyPath, Mark] = {}
+    data = None if root is None else _build(root, (), marks, shown, loader, key_marks)
+    return YamlDoc(shown, data, marks, text.splitlines(), key_marks)
 
 
-def _build(node: yaml.Node, keypath: KeyPath, marks: dict, shown: str, loader) -> Any:
+def _build(node: yaml.Node, keypath: KeyPath, marks: dict, shown: str, loader, key_marks: dict) -> Any:
     style = getattr(node, "style", None)
     marks[keypath] = Mark(node.start_mark.line + 1, node.start_mark.column + 1, style)
     if isinstance(node, yaml.MappingNode):
@@ -133,16 +140,17 @@ def _build(node: yaml.Node, keypath: KeyPath, marks: dict, shown: str, loader) -
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise LoadError(diag("yaml_merge", _at(shown, key_node), "不支持 YAML 合并键 <<",
                                      "YAML merge keys (<<) are not supported"))
-            key = _build(key_node, keypath + ("<key>",), {}, shown, loader)
+            key = _build(key_node, keypath + ("<key>",), {}, shown, loader, {})
             if isinstance(key, (list, dict)):
                 raise LoadError(diag("yaml_key", _at(shown, key_node), "键必须是标量", "a key must be a scalar"))
             if key in out:
                 raise LoadError(diag("duplicate_key", _at(shown, key_node), f"重复的键 “{key}”",
                                      f"duplicate key '{key}'"))
-            out[key] = _build(value_node, keypath + (key,), marks, shown, loader)
+            key_marks[keypath + (key,)] = Mark(key_node.start_mark.line + 1, key_node.start_mark.column + 1, None)
+            out[key] = _build(value_node, keypath + (key,), marks, shown, loader, key_marks)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, keypath + (i,), marks, shown, loader) for i, item in enumerate(node.value)]
+        return [_build(item, keypath + (i,), marks, shown, loader, key_marks) for i, item in enumerate(node.value)]
     try:
         return loader.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as exc:

@@ -162,14 +162,15 @@ def _list(value, f: Field, where: str, path: str, problems: list, coerce: bool):
     if not isinstance(value, list):
         _bad(problems, where, path, f, value, "列表（每个单元一项）", "a list (one entry per unit)")
         return None
-    items, seen = [], set()
+    items, seen, blank = [], set(), 0
     for i, item in enumerate(value):
         item_path = f"{path}[{i}]"
         if not isinstance(item, dict):
             _bad(problems, where, item_path, f, item, "映射（字段: 值）", "a mapping (field: value)")
             continue
         if all(v is None for v in item.values()):
-            continue  # an unfilled block left from the blank checklist
+            blank += 1  # an unfilled block left from the blank checklist
+            continue
         unit_id = item.get(f.key)
         if unit_id is None or unit_id == "":
             problems.append(diag("unit_without_id", f"{where} {item_path}", f"{f.label}第 {i + 1} 项缺少编号 “{f.key}”",
@@ -180,4 +181,6 @@ def _list(value, f: Field, where: str, path: str, problems: list, coerce: bool):
         else:
             seen.add(str(unit_id))
         items.append(_table(item, f.item, where, f"{item_path}.", problems, coerce))
+    if blank and not items:
+        return None  # only unfilled blocks: the list was not recorded (unknown), not an empty list
     return items

@@ -63,7 +63,7 @@ class Finding:
     def __init__(self, rs: CompiledRuleset, rule: CompiledRule, facts: dict):
         self.rule = rule.id
         self.kind = rule.kind
-        self.cite = f"{rs.document} {rule.cite}".strip()
+        self.cite = f"{rule.document or rs.document} {rule.cite}".strip()
         self.group = rule.group
         self.title = rule.title
         self.title_en = rule.title_en
@@ -115,8 +115,9 @@ def Explainer_pair(rs: CompiledRuleset, rule: CompiledRule, facts: dict) -> tupl
             ex = Explainer(rule.when, rs.tables, lang)
             r.text = ex.explain(facts)
             r.evidence, r.units = ex.evidence, ex.units
-        if rule.applies is not None:
-            # say why the rule applies too: "瓦斯等级为突出：…"
+        if rule.applies is not None and not _quantified(rule.applies):
+            # say why the rule applies too ("瓦斯等级为突出：…"); applicability over units is left out,
+            # since the units that triggered are named by the condition itself
             ap = Explainer(rule.applies, rs.tables, lang)
             why = ap.explain(facts)
             r.evidence = {**ap.evidence, **r.evidence}
@@ -124,6 +125,12 @@ def Explainer_pair(rs: CompiledRuleset, rule: CompiledRule, facts: dict) -> tupl
                 r.text = f"{why}{'：' if lang == 'zh' else ': '}{r.text}"
         out.append(r)
     return out[0], out[1]
+
+
+def _quantified(checked) -> bool:
+    from .expr import ast
+
+    return any(isinstance(n, ast.Call) and n.func in ("any", "all", "count", "sum") for n in ast.walk(checked.root))
 
 
 def _element_true(rs: CompiledRuleset, e: CompiledRule, facts: dict) -> bool:
@@ -238,7 +245,7 @@ class Determination:
     @property
     def undetermined(self) -> list[dict]:
         rules = self._rs.rules
-        return [{"rule": r.id, "cite": f"{self._rs.document} {r.cite}".strip(), "title": r.title,
+        return [{"rule": r.id, "cite": f"{r.document or self._rs.document} {r.cite}".strip(), "title": r.title,
                  "missing": missing_facts(r, self.facts, self._rs)}
                 for r, s in zip(rules, self.statuses) if s == UNDETERMINED]
 

@@ -139,6 +139,7 @@ class RuleDoc(_Doc):
     title: str
     title_en: str | None = None
     kind: Literal["major", "violation"] = "major"
+    document: str | None = None  # when the rule cites another document than the ruleset's source
     applies: str | None = None
     when: str | None = None
     count: CountDoc | None = None
@@ -205,6 +206,7 @@ def _to_diag(err: dict, doc, keypath: tuple) -> Diagnostic:
     if kind == "missing":
         return diag("missing_key", where, f"缺少必填项 “{dotted}”", f"missing required key '{dotted}'")
     if kind == "extra_forbidden":
+        where = doc.where_key(path) if doc is not None else where
         return diag("unknown_key", where, f"未知的键 “{dotted}”（请检查拼写，见 docs/ruleset-format.md）",
                     f"unknown key '{dotted}' (check the spelling; see docs/ruleset-format.md)")
     if kind == "literal_error":

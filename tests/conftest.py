@@ -1,0 +1,27 @@
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI_RULES = Path(__file__).parent / "data" / "rules"
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def shipped_engine():
+    from hazardrules import Engine
+
+    return Engine(ROOT / "rulesets")
+
+
+@pytest.fixture(scope="session")
+def mini_engine():
+    from hazardrules import Engine
+
+    return Engine(MINI_RULES)

@@ -1,0 +1,122 @@
+"""The CLI, in process: exit codes, tables, JSON, errors without tracebacks."""
+
+import orjson
+
+from hazardrules.cli import main
+
+from pathlib import Path
+
+MINI_RULES = Path(__file__).parent / "data" / "rules"
+
+RULES = ["--rules", str(MINI_RULES)]
+
+
+def _write(tmp_path, name, text):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return str(p)
+
+
+REC_MAJOR = """ruleset: mini
+record_id: KM-1
+inspection_date: 2026-08-01
+facts: {annual_output_t: 1330000, approved_capacity_t: 1200000}
+"""
+REC_CLEAN = REC_MAJOR.replace("1330000", "1000000")
+
+
+def test_check_major_exit_1_table(runner, tmp_path):
+    r = runner.invoke(main, RULES + ["check", _write(tmp_path, "r.yaml", REC_MAJOR)])
+    assert r.exit_code == 1, r.output
+    assert "结论：存在重大事故隐患（1 项）" in r.output
+    assert "mini.4.1" in r.output and "1320000 t" in r.output
+
+
+def test_check_clean_exit_0(runner, tmp_path):
+    r = runner.invoke(main, RULES + ["check", _write(tmp_path, "r.yaml", REC_CLEAN)])
+    assert r.exit_code == 0, r.output
+    assert "未发现重大事故隐患" in r.output
+    assert "无法判定（缺少事实）" in r.output  # the other rules lack facts
+
+
+def test_check_english(runner, tmp_path):
+    r = runner.invoke(main, RULES + ["check", "--lang", "en", _write(tmp_path, "r.yaml", REC_MAJOR)])
+    assert "MAJOR ACCIDENT HAZARD" in r.output
+
+
+def test_check_json_and_jsonl(runner, tmp_path):
+    path = _write(tmp_path, "r.json", orjson.dumps([{"ruleset": "mini", "inspection_date": "2026-08-01",
+                                                      "facts": {"annual_output_t": 5}}] * 2).decode())
+    r = runner.invoke(main, RULES + ["check", "--format", "json", path])
+    assert r.exit_code == 0
+    assert len(orjson.loads(r.output)) == 2
+    r = runner.invoke(main, RULES + ["check", "--format", "jsonl", path])
+    assert [orjson.loads(line)["ruleset"] for line in r.output.splitlines()] == ["mini", "mini"]
+
+
+def test_bad_input_exit_2_no_traceback(runner, tmp_path):
+    path = _write(tmp_path, "r.yaml", REC_MAJOR.replace("1330000", "-3"))
+    r = runner.invoke(main, RULES + ["check", path])
+    assert r.exit_code == 2
+    assert "Traceback" not in r.output
+    assert "annual_output_t" in r.output
+
+
+def test_malformed_json_names_line(runner, tmp_path):
+    path = _write(tmp_path, "r.jsonl", '{"ruleset": "mini", "inspection_date": "2026-08-01", "facts": {}}\n{"ruleset": \n')
+    r = runner.invoke(main, RULES + ["check", "--format", "jsonl", path])
+    assert r.exit_code == 2
+    lines = r.stdout.splitlines()
+    assert len(lines) == 2 and orjson.loads(lines[1])["error"] == "json_syntax"
+    assert "r.jsonl:2" in r.output
+
+
+def test_unknown_ruleset_exit_2(runner, tmp_path):
+    r = runner.invoke(main, RULES + ["check", _write(tmp_path, "r.yaml", REC_MAJOR.replace("ruleset: mini", "ruleset: nope"))])
+    assert r.exit_code == 2 and "nope" in r.output
+
+
+def test_rulesets_validate_test_explain_checklist(runner):
+    r = runner.invoke(main, RULES + ["rulesets"])
+    assert r.exit_code == 0 and "mini" in r.output and "测试令第1号" in r.output
+    r = runner.invoke(main, RULES + ["validate"])
+    assert r.exit_code == 0 and "1 个版本有效" in r.output
+    r = runner.invoke(main, RULES + ["test"])
+    assert r.exit_code == 0 and "0 failed" in r.output
+    r = runner.invoke(main, RULES + ["explain", "mini.4.1", "--show-python"])
+    assert r.exit_code == 0 and "def _evaluate" in r.output and "annual_output_t" in r.output
+    r = runner.invoke(main, RULES + ["checklist", "mini"])
+    assert r.exit_code == 0 and "gas_class:" in r.output and "low=低瓦斯" in r.output
+
+
+def test_checklist_round_trips_through_check(runner, tmp_path):
+    """GIVEN a blank checklist WHEN checked as it is THEN it is valid input and every rule is undetermined."""
+    blank = runner.invoke(main, RULES + ["checklist", "mini"]).output
+    r = runner.invoke(main, RULES + ["check", "--format", "json", _write(tmp_path, "blank.yaml", blank)])
+    assert r.exit_code == 0, r.output
+    out = orjson.loads(r.stdout)
+    assert len(out["undetermined"]) == 4
+
+
+def test_checklist_set_prunes_sections(runner):
+    r = runner.invoke(main, RULES + ["checklist", "mini", "--set", "gas_class=low"])
+    assert "no_outburst_measures" not in r.output
+    r = runner.invoke(main, RULES + ["checklist", "mini", "--set", "gas_class=bogus"])
+    assert r.exit_code == 2
+
+
+def test_test_command_reports_failure(runner, tmp_path):
+    src = (MINI_RULES / "mini" / "2026.yaml").read_text(encoding="utf-8")
+    (tmp_path / "mini").mkdir()
+    (tmp_path / "mini" / "2026.yaml").write_text(src.replace("approved_capacity_t * 1.1", "approved_capacity_t * 1.2"),
+                                                 encoding="utf-8")
+    r = runner.invoke(main, ["test", str(tmp_path)])
+    assert r.exit_code == 1
+    assert "FAIL" in r.output and "2026.yaml:" in r.output and "1 failed" in r.output
+
+
+def test_invalid_ruleset_exit_2(runner, tmp_path):
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "1.yaml").write_text("ruleset: bad\nedition: '1'\n", encoding="utf-8")
+    r = runner.invoke(main, ["validate", str(tmp_path)])
+    assert r.exit_code == 2 and "1.yaml:" in r.output
