@@ -179,6 +179,8 @@ class Explainer:
             key = self.value(node.args[1], scopes)
             v = self.value(node, scopes)
             unit = f" {table.unit}" if table.unit else ""
+            if isinstance(node.args[1], ast.Name):
+                key = self.c.refs[id(node.args[1])].field.value_label(key, self.lang)
             return f"{table.label}（{key}）{fmt_number(v) if v is not None else '?'}{unit}"
         if f in ("known", "missing"):
             inner = self.name(node.args[0], scopes, prefix, show_value=False)

@@ -21,10 +21,11 @@ from .render import render_determination
               help="输出格式 / output format")
 @click.option("--edition", default=None, help="指定标准版本（默认按检查日期选择）/ force an edition")
 @click.option("--open-cases", is_flag=True, help="为发现的重大事故隐患建立督办案件 / open supervision cases")
+@click.option("--exit-zero", is_flag=True, help="发现重大事故隐患时也以 0 退出（仅输入错误返回 2）/ exit 0 even when a major hazard is found")
 @click.option("--db", "db_url", envvar="HAZARDRULES_DB", default=None, help="案件库 URL / case ledger URL (with --open-cases)")
 @lang_option
 @click.pass_context
-def check(ctx, files, fmt, edition, open_cases, db_url):
+def check(ctx, files, fmt, edition, exit_zero, open_cases, db_url):
     """检查记录是否存在重大事故隐患。Check inspection records for major accident hazards.
 
     退出码 / exit: 0 未发现重大事故隐患 none found, 1 发现 found, 2 输入或规则集错误 bad input.
@@ -68,4 +69,4 @@ def check(ctx, files, fmt, edition, open_cases, db_url):
 
         cases = _open([d for d in results if d.major_hazard], db_url, date.today())
         click.echo((f"已建立 {len(cases)} 个督办案件" if lang == "zh" else f"opened {len(cases)} cases"), err=True)
-    ctx.exit(EXIT_BAD if bad else (EXIT_FOUND if found else EXIT_OK))
+    ctx.exit(EXIT_BAD if bad else (EXIT_FOUND if found and not exit_zero else EXIT_OK))
