@@ -17,6 +17,7 @@ import orjson
 
 from .errors import Diagnostic, HazardRulesError, RulesetError, SchemaError, diag
 from .expr import Checked, FieldTable, check, parse
+from .expr.ast import dump
 from .expr.compiler import Emitter, ExprCompiler, field_var
 from .expr.runtime import GLOBALS
 from .loader import YamlDoc
@@ -301,35 +302,46 @@ def _codegen(fields: FieldTable, tables: list[Table], elements, rules, name: str
     used: set[str] = set()
     body: list[str] = []
 
-    def cond(checked: Checked | None) -> str | None:
+    shared: dict[str, str] = {}  # applicability conditions many rules share are computed once
+
+    def cond(checked: Checked | None, indent: str = "    ") -> str | None:
         if checked is None:
             return None
         used.update(checked.fields)
-        return ExprCompiler(checked, em, table_consts).compile()
+        compiler = ExprCompiler(checked, em, table_consts)
+        code = compiler.compile()
+        body.extend(indent + line for line in compiler.prelude)
+        return code
+
+    def applies(checked: Checked | None) -> str | None:
+        if checked is None:
+            return None
+        key = dump(checked.root)
+        if key not in shared:
+            shared[key] = f"_ap{len(shared)}"
+            body.append(f"    {shared[key]} = {cond(checked)}")
+        return shared[key]
 
     for e in elements:
-        a, w = cond(e.applies), cond(e.when)
+        a = applies(e.applies)
+        w = cond(e.when)
         if a is None:
             body.append(f"    e{e.index} = {w}")
         else:
-            body.append(f"    _a = {a}")
-            body.append(f"    e{e.index} = False if _a is False else ({w} if _a is True else "
-                        f"(False if {w} is False else None))")
+            body.append(f"    _w = {w}")
+            body.append(f"    e{e.index} = False if {a} is False else (_w if {a} is True else "
+                        f"(False if _w is False else None))")
     for r in rules:
-        if r.is_count:
-            members = ", ".join(f"e{e.index}" for e in counted_elements(r, elements))
-            w = f"_civ(_count3(({members},)), '>=', {r.at_least})"
-        else:
-            w = cond(r.when)
-        a = cond(r.applies)
+        a = applies(r.applies)
         if a is None:
+            w = _count_code(r, elements) if r.is_count else cond(r.when)
             body.append(f"    _w = {w}")
             body.append(f"    s{r.index} = 1 if _w is True else (0 if _w is False else 2)")
         else:
-            body.append(f"    _a = {a}")
-            body.append(f"    if _a is False:\n        s{r.index} = 3\n    else:")
+            body.append(f"    if {a} is False:\n        s{r.index} = 3\n    else:")
+            w = _count_code(r, elements) if r.is_count else cond(r.when, "        ")
             body.append(f"        _w = {w}")
-            body.append(f"        s{r.index} = (1 if _w is True else (0 if _w is False else 2)) if _a is True "
+            body.append(f"        s{r.index} = (1 if _w is True else (0 if _w is False else 2)) if {a} is True "
                         f"else (0 if _w is False else 2)")
     loads = [f"    {field_var(n)} = _g({n!r})" for n in sorted(used)]
     statuses = ", ".join(f"s{r.index}" for r in rules)
@@ -338,6 +350,11 @@ def _codegen(fields: FieldTable, tables: list[Table], elements, rules, name: str
     namespace.update(em.consts)
     exec(compile(source, f"<ruleset {name}>", "exec"), namespace)  # generated from checked ASTs only
     return source, namespace["_evaluate"]
+
+
+def _count_code(rule: CompiledRule, elements) -> str:
+    members = ", ".join(f"e{e.index}" for e in counted_elements(rule, elements))
+    return f"_civ(_count3(({members},)), '>=', {rule.at_least})"
 
 
 def _digest(root: YamlDoc, parts) -> str:

@@ -68,7 +68,13 @@ def normalize_facts(facts: dict, fields: FieldTable, where: str, *, coerce: bool
     """Checked, normalised copy of ``facts``; raise :class:`RecordError` listing every bad field.
 
     ``coerce`` accepts text for numbers/bools/dates (CSV input); JSON/YAML records must be typed.
+    Well-formed records take a fast path (one small checker per field); any doubt falls back to the
+    full path, which explains every problem.
     """
+    if not coerce:
+        fast = _fast_table(facts, _checkers(fields))
+        if fast is not _BAD:
+            return fast
     problems: list[Diagnostic] = []
     out = _table(facts, fields, where, "", problems, coerce)
     if problems:
@@ -184,3 +190,85 @@ def _list(value, f: Field, where: str, path: str, problems: list, coerce: bool):
     if blank and not items:
         return None  # only unfilled blocks: the list was not recorded (unknown), not an empty list
     return items
+
+
+# -- fast path -------------------------------------------------------------------------------------
+# One tuple per field and an if-chain in one loop: no call per fact. Anything unusual (None, text
+# that needs coercion, a bad value) returns _BAD and the full path above explains it.
+_BAD = object()
+_MAXF = 1.7976931348623157e308  # bounds are clamped to finite numbers so inf and nan never pass
+_NUM, _INT, _BOOL, _ENUM, _STR, _DATE, _LIST = range(7)
+_KINDS = {"number": _NUM, "integer": _INT, "bool": _BOOL, "enum": _ENUM, "string": _STR, "date": _DATE, "list": _LIST}
+_SPECS: dict[int, tuple] = {}  # id(FieldTable) -> (specs, table); the table is kept so its id stays unique
+
+
+def _checkers(fields: FieldTable) -> dict:
+    found = _SPECS.get(id(fields))
+    if found is None or found[1] is not fields:
+        specs = {}
+        for f in fields:
+            lo = -_MAXF if f.min is None else max(f.min, -_MAXF)
+            hi = _MAXF if f.max is None else min(f.max, _MAXF)
+            sub = _checkers(f.item) if f.type == "list" else None
+            specs[f.name] = (_KINDS[f.type], lo, hi, frozenset(f.values or ()), sub, f.key)
+        found = _SPECS[id(fields)] = (specs, fields)
+    return found[0]
+
+
+def _fast_table(facts, specs):
+    if type(facts) is not dict:
+        return _BAD
+    out = {}
+    for name, v in facts.items():
+        spec = specs.get(name)
+        if spec is None:
+            return _BAD
+        kind = spec[0]
+        tv = type(v)
+        if kind == _NUM:
+            if (tv is not int and tv is not float) or not spec[1] <= v <= spec[2]:
+                return _BAD
+        elif kind == _BOOL:
+            if tv is not bool:
+                return _BAD
+        elif kind == _ENUM:
+            if tv is not str or v not in spec[3]:
+                return _BAD
+        elif kind == _STR:
+            if tv is not str:
+                return _BAD
+        elif kind == _INT:
+            if tv is not int or not spec[1] <= v <= spec[2]:
+                return _BAD
+        elif kind == _DATE:
+            if tv is str:
+                try:
+                    v = date.fromisoformat(v)
+                except ValueError:
+                    return _BAD
+            elif tv is not date:
+                return _BAD
+        else:
+            v = _fast_list(v, spec[4], spec[5])
+            if v is _BAD:
+                return _BAD
+        out[name] = v
+    return out
+
+
+def _fast_list(value, sub, key):
+    if type(value) is not list:
+        return _BAD
+    out, seen = [], set()
+    for item in value:
+        if type(item) is not dict:
+            return _BAD
+        unit = item.get(key)
+        if type(unit) is not str or not unit or unit in seen:
+            return _BAD
+        seen.add(unit)
+        converted = _fast_table(item, sub)
+        if converted is _BAD:
+            return _BAD
+        out.append(converted)
+    return out

@@ -46,9 +46,11 @@ def compile_condition(text: str, fields: FieldTable, where: str | None = None, *
     checked = check(text, parse(text, locate), fields, locate, tables=tables)
     em = Emitter()
     table_consts = {name: em.const(dict(t.values), "table") for name, t in (tables or {}).items()}
-    expr = ExprCompiler(checked, em, table_consts).compile()
+    compiler = ExprCompiler(checked, em, table_consts)
+    expr = compiler.compile()
     loads = "".join(f"    {field_var(n)} = f.get({n!r})\n" for n in sorted(checked.fields))
-    source = f"def _cond(f):\n{loads}    return {expr}\n"
+    prelude = "".join(f"    {line}\n" for line in compiler.prelude)
+    source = f"def _cond(f):\n{loads}{prelude}    return {expr}\n"
     namespace = dict(GLOBALS)
     namespace.update(em.consts)  # constants are injected, not rebuilt by generated code
     exec(compile(source, f"<condition {text[:40]!r}>", "exec"), namespace)  # generated from the checked AST only

@@ -52,8 +52,10 @@ class ExprCompiler:
         self.checked = checked
         self.em = emitter
         self.tables = tables or {}  # table name -> const variable holding its dict
+        self.prelude: list[str] = []  # statements (loops over units) that must run before the expression
 
     def compile(self) -> str:
+        """The condition as one Python expression; statements it needs first are in ``self.prelude``."""
         code, _ = self.emit(self.checked.root, 0)
         return code
 
@@ -156,29 +158,49 @@ class ExprCompiler:
     def e_Call(self, node: ast.Call, depth):
         return getattr(self, "c_" + node.func)(node, depth)
 
-    def _list_and_body(self, node: ast.Call, depth) -> tuple[str, str, str]:
-        list_code, _ = self.emit(node.args[0], depth)
-        inner = depth + 1
-        body, _ = self.emit(node.args[1], inner)
-        t = self.em.tmp()
-        return list_code, body, t
+    # Quantifiers become plain for-loops hoisted before the expression (a generator plus a helper
+    # call costs several times more per record). They are pure, so evaluating them eagerly is safe.
+    _LOOP = {
+        "any": ("False", "if {b} is True:\n    {q} = True\n    break\nif {b} is None:\n    {q} = None"),
+        "all": ("True", "if {b} is False:\n    {q} = False\n    break\nif {b} is None:\n    {q} = None"),
+        "sum": ("0", "if {b} is None:\n    {q} = None\n    break\n{q} += {b}"),
+    }
 
-    def _quant(self, node, depth, helper: str):
-        list_code, body, t = self._list_and_body(node, depth)
+    def _quant(self, node, depth, kind: str):
+        list_code, _ = self.emit(node.args[0], depth)
+        saved, self.prelude = self.prelude, []
+        body, _ = self.emit(node.args[1], depth + 1)
+        inner, self.prelude = self.prelude, saved
+        q, items, b = self.em.tmp(), self.em.tmp(), self.em.tmp()
         var = f"i{depth + 1}"
-        return f"(None if ({t} := {list_code}) is None else {helper}({body} for {var} in {t}))", True
+        loop_body = inner + [f"{b} = {body}"]
+        if kind == "count":
+            lo, hi = q + "_lo", q + "_hi"
+            loop_body += [f"if {b} is True:", f"    {lo} += 1", f"    {hi} += 1", f"elif {b} is None:", f"    {hi} += 1"]
+            head, tail = [f"{lo} = {hi} = 0"], [f"{q} = ({lo}, {hi})"]
+        else:
+            init, step = self._LOOP[kind]
+            loop_body += step.format(b=b, q=q).split("\n")
+            head, tail = [f"{q} = {init}"], []
+        lines = [f"{items} = {list_code}", f"if {items} is None:", f"    {q} = None", "else:"]
+        lines += ["    " + x for x in head]
+        lines.append(f"    for {var} in {items}:")
+        lines += ["        " + x for x in loop_body]
+        lines += ["    " + x for x in tail]
+        self.prelude.extend(lines)
+        return q, True
 
     def c_any(self, node, depth):
-        return self._quant(node, depth, "_any3")
+        return self._quant(node, depth, "any")
 
     def c_all(self, node, depth):
-        return self._quant(node, depth, "_all3")
+        return self._quant(node, depth, "all")
 
     def c_count(self, node, depth):
-        return self._quant(node, depth, "_count3")
+        return self._quant(node, depth, "count")
 
     def c_sum(self, node, depth):
-        return self._quant(node, depth, "_sum3")
+        return self._quant(node, depth, "sum")
 
     def c_len(self, node, depth):
         code, _ = self.emit(node.args[0], depth)

@@ -1,0 +1,139 @@
+"""One input row -> one output row: parse the raw row, judge it, or describe what is wrong.
+
+This runs inside the worker processes. Output rows are plain dicts with a fixed key order, so the
+JSONL output is deterministic: the same inputs and ruleset digests give byte-identical output.
+
+Two levels of detail: ``summary`` (default; what a platform re-judging millions of records needs:
+the verdict and the rule ids) and ``full`` (the whole :class:`~hazardrules.results.Determination`,
+with evidence and rendered explanations — about ten times slower, see docs/speed.md).
+"""
+
+from __future__ import annotations
+
+import orjson
+
+from ..errors import Diagnostic, HazardRulesError, RecordError, diag
+from ..records import ENVELOPE_KEYS, parse_date
+from ..results import Determination
+from .sources import RawRow
+
+DETAILS = ("summary", "full")
+_ENVELOPE = frozenset(ENVELOPE_KEYS) - {"facts", "enterprise"}
+
+
+def record_from(raw: RawRow, header: tuple[str, ...] | None):
+    """The record dict of a raw row; raise :class:`HazardRulesError` naming the row if it is unreadable."""
+    if raw.kind == "json":
+        try:
+            return orjson.loads(raw.data)
+        except orjson.JSONDecodeError as exc:
+            truncated = not raw.data.rstrip().endswith((b"}", b"]"))
+            zh = f"JSON 语法错误：{exc.msg}" + ("（行似乎被截断）" if truncated else "")
+            en = f"JSON syntax error: {exc.msg}" + (" (the line looks truncated)" if truncated else "")
+            raise RecordError(diag("json_syntax", f"{raw.where}:{exc.colno}", zh, en)) from None
+    if raw.kind == "csv":
+        return _from_cells(raw, header or ())
+    if raw.kind == "dict":
+        return _from_columns(raw.data, raw.where, text=False)
+    raise HazardRulesError(raw.data)  # "error": the reader already knew
+
+
+def _from_cells(raw: RawRow, header: tuple[str, ...]) -> dict:
+    cells = raw.data
+    if len(cells) != len(header):
+        raise RecordError(diag("csv_columns", raw.where, f"该行有 {len(cells)} 列，表头有 {len(header)} 列（检查引号和逗号）",
+                               f"this row has {len(cells)} columns, the header has {len(header)} (check quotes and commas)"))
+    for name, cell in zip(header, cells):
+        try:
+            cell.encode("utf-8")
+        except UnicodeEncodeError:
+            raise RecordError(diag("csv_encoding", f"{raw.where} {name}", "该单元格不是 UTF-8 文本",
+                                   "this cell is not UTF-8 text")) from None
+    return _from_columns(dict(zip(header, cells)), raw.where, text=True)
+
+
+def _from_columns(row: dict, where: str, *, text: bool) -> dict:
+    """Flat columns -> ``{ruleset, ..., enterprise, facts}`` (see :mod:`.sources` for the conventions)."""
+    record: dict = {}
+    facts: dict = {}
+    enterprise: dict = {}
+    for name, value in row.items():
+        if text:
+            value = value.strip()
+            if value == "":
+                continue  # empty cell: not recorded
+        elif value is None:
+            continue
+        if name in _ENVELOPE:
+            record[name] = value
+        elif name == "facts":
+            facts.update(_json_cell(value, where, name, dict) if isinstance(value, str) else _plain(value, where, name))
+        elif name.startswith("enterprise."):
+            enterprise[name[11:]] = value
+        else:
+            fact = name[6:] if name.startswith("facts.") else name
+            if text and value[:1] in ("[", "{"):
+                value = _json_cell(value, where, name, (list, dict))
+            facts[fact] = value
+    if enterprise:
+        record["enterprise"] = enterprise
+    record["facts"] = facts
+    return record
+
+
+def _plain(value, where: str, name: str) -> dict:
+    if not isinstance(value, dict):
+        raise RecordError(diag("facts_not_mapping", f"{where} {name}", "facts 列应为映射（字段: 值）", "the facts column must be a mapping"))
+    return value
+
+
+def _json_cell(value: str, where: str, name: str, kinds):
+    try:
+        parsed = orjson.loads(value)
+    except orjson.JSONDecodeError as exc:
+        raise RecordError(diag("json_syntax", f"{where} {name}", f"单元格中的 JSON 无法解析：{exc.msg}",
+                               f"the JSON in this cell does not parse: {exc.msg}")) from None
+    if not isinstance(parsed, kinds):
+        raise RecordError(diag("bad_value", f"{where} {name}", "单元格应为 JSON 数组或对象", "the cell must hold a JSON array or object"))
+    return parsed
+
+
+def judge(engine, raw: RawRow, header, *, edition: str | None, detail: str, lang: str) -> dict:
+    """The output row for one input row: a determination, or an error object. Never raises."""
+    record = None
+    try:
+        record = record_from(raw, header)
+        rs, facts = engine.prepare(record, where=raw.where, edition=edition, coerce=raw.kind != "json")
+        statuses = rs.evaluate_facts(facts)
+    except HazardRulesError as exc:
+        return error_row(raw, exc, lang, record)
+    except Exception as exc:  # a bug must not stop the batch or lose the row: report it on the row
+        return error_row(raw, HazardRulesError(diag("internal_error", raw.where, f"内部错误（请报告此问题）：{exc!r}",
+                                                    f"internal error (please report it): {exc!r}")), lang, record)
+    record_id = record.get("record_id")
+    det = Determination(rs, facts, statuses, None if record_id is None else str(record_id),
+                        parse_date(record.get("inspection_date")), record.get("enterprise"))
+    if detail == "full":
+        return {"row": raw.row, "where": raw.where, "ok": True, **det.to_dict(lang)}
+    rules = rs.rules
+    fired = [rules[i].id for i, s in enumerate(statuses) if s == 1]
+    undetermined = [rules[i].id for i, s in enumerate(statuses) if s == 2]
+    return {"row": raw.row, "where": raw.where, "ok": True, "record_id": det.record_id, "ruleset": rs.id,
+            "edition": rs.edition, "version": rs.version, "digest": rs.digest,
+            "inspection_date": None if det.inspection_date is None else det.inspection_date.isoformat(),
+            "major_hazard": det.major_hazard, "fired": fired, "undetermined": undetermined}
+
+
+def error_row(raw: RawRow, exc: HazardRulesError, lang: str, record=None) -> dict:
+    """The error object standing in for a row: row number, place, code and every problem, zh and en."""
+    record = record if isinstance(record, dict) else {}
+    rid = record.get("record_id")
+    ruleset = record.get("ruleset")
+    return {"row": raw.row, "where": raw.where, "ok": False,
+            "record_id": None if rid is None else str(rid), "ruleset": ruleset if isinstance(ruleset, str) else None,
+            "error": exc.code, "message": exc.render(lang), "message_en": exc.render("en"),
+            "diagnostics": [_diag(d) for d in exc.diagnostics]}
+
+
+def _diag(d: Diagnostic) -> dict:
+    return {"code": d.code, "where": d.where, "zh": d.zh, "en": d.en}

@@ -1,0 +1,127 @@
+"""The streaming batch: read chunks, judge them in worker processes, write them back in order.
+
+Order and memory: at most ``workers * 4`` chunks are in flight; results are written in the order
+the chunks were read (a deque of futures), so output row *n* is input row *n* and memory does not
+grow with the input. With one worker everything runs in this process (no pickling at all).
+Workers are forked after the parent compiled nothing: each compiles the rulesets it meets, once.
+A worker that dies (killed, out of memory) ends the batch with an error and no output file.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+import time
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+
+import orjson
+
+from ..errors import HazardRulesError, diag
+from .progress import Progress, Summary
+from .rows import judge
+from .sources import Chunk, Counter, input_format, read_chunks, total_bytes
+from .writers import open_writer, output_format, parquet_row
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to judge and what to write; the same object is sent once to every worker."""
+
+    rules_dir: str | None = None
+    edition: str | None = None
+    detail: str = "summary"
+    lang: str = "zh"
+    out_format: str = "jsonl"
+
+
+_STATE: dict = {}
+
+
+def _init_worker(options: Options) -> None:
+    from ..engine import Engine
+
+    _STATE["engine"] = Engine(options.rules_dir)
+    _STATE["options"] = options
+
+
+def process_chunk(chunk: Chunk) -> tuple[object, Summary, int]:
+    """Judge one chunk (in a worker): its output payload, its counts and the bytes it consumed."""
+    engine, opt = _STATE["engine"], _STATE["options"]
+    rows = [judge(engine, raw, chunk.header, edition=opt.edition, detail=opt.detail, lang=opt.lang) for raw in chunk.rows]
+    summary = Summary()
+    for r in rows:
+        summary.rows += 1
+        if r["ok"]:
+            summary.judged += 1
+            summary.major += r["major_hazard"]
+            key = f"{r['ruleset']}@{r['edition']}"
+            summary.by_ruleset[key] = summary.by_ruleset.get(key, 0) + 1
+        else:
+            summary.errors += 1
+    if opt.out_format == "parquet":
+        payload = [parquet_row(r) for r in rows]
+    else:
+        dumps = orjson.dumps
+        payload = b"".join(dumps(r) + b"\n" for r in rows)
+    return payload, summary, chunk.nbytes
+
+
+def run_batch(inputs: list[str], output: str, *, workers: int = 1, options: Options = Options(),
+              input_fmt: str | None = None, output_fmt: str | None = None, progress: bool = False,
+              chunk_size: int = 1000) -> Summary:
+    """Judge every row of ``inputs`` into ``output``; return the summary. Raises only for usage errors."""
+    formats = [input_format(p, input_fmt) for p in inputs]  # unknown suffix: a usage error before any work
+    out_fmt = output_format(output, output_fmt)
+    options = Options(options.rules_dir, options.edition, options.detail, options.lang, out_fmt)
+    writer = open_writer(output, out_fmt)
+    summary = Summary(workers=workers)
+    bar = Progress(total_bytes(inputs), progress, options.lang)
+    start = time.perf_counter()
+    counter = Counter()
+    chunks = (c for path, fmt in zip(inputs, formats) for c in read_chunks(path, fmt, counter, chunk_size))
+    try:
+        if workers <= 1:
+            _init_worker(options)
+            for chunk in chunks:
+                _collect(process_chunk(chunk), writer, summary, bar)
+        else:
+            _parallel(chunks, workers, options, writer, summary, bar)
+        writer.commit()
+    except BaseException as exc:
+        writer.abort()
+        bar.close()
+        if isinstance(exc, BrokenProcessPool):
+            raise HazardRulesError(diag("worker_died", "", "一个工作进程意外退出（内存不足或被终止）；未写出任何结果文件",
+                                        "a worker process died (out of memory or killed); no output file was written")) from None
+        raise
+    bar.close()
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def _parallel(chunks, workers: int, options: Options, writer, summary: Summary, bar: Progress) -> None:
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    ctx = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(options,)) as pool:
+        pending: deque = deque()
+        limit = workers * 4
+        for chunk in chunks:
+            pending.append(pool.submit(process_chunk, chunk))
+            while len(pending) >= limit or (pending and pending[0].done()):
+                _collect(pending.popleft().result(), writer, summary, bar)
+        while pending:
+            _collect(pending.popleft().result(), writer, summary, bar)
+
+
+def _collect(result, writer, summary: Summary, bar: Progress) -> None:
+    payload, counts, nbytes = result
+    writer.write(payload)
+    summary.add(counts)
+    bar.update(counts.rows, nbytes)
+
+
+def stderr_is_tty() -> bool:
+    return sys.stderr.isatty()

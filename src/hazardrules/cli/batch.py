@@ -1,0 +1,67 @@
+"""``hazardrules batch INPUT... -o OUTPUT`` — judge large files, one output row per input row.
+
+退出码 / exit status: 0 every row was judged; 2 at least one row failed (its error object is in the
+output) or the command could not run; with ``--fail-on-hazard``, 1 when every row was judged and at
+least one has a major accident hazard.
+"""
+
+from __future__ import annotations
+
+import click
+import orjson
+
+from . import EXIT_BAD, EXIT_FOUND, EXIT_OK, lang_option, main
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="输出文件 .jsonl 或 .parquet（- 为标准输出）/ output file .jsonl or .parquet (- for stdout)")
+@click.option("--workers", "-j", type=click.IntRange(1, 256), default=1, show_default=True,
+              help="工作进程数 / worker processes")
+@click.option("--engine", "engine_name", type=click.Choice(["python", "columnar"]), default="python", show_default=True,
+              help="python：逐条流式判定；columnar：整列判定（Polars）/ per-record streaming or whole-column (Polars)")
+@click.option("--detail", type=click.Choice(["summary", "full"]), default="summary", show_default=True,
+              help="summary：结论和规则编号；full：完整判定（含依据和说明，较慢）/ verdict and rule ids, or the full determination")
+@click.option("--edition", default=None, help="指定标准版本（默认按检查日期选择）/ force an edition")
+@click.option("--input-format", type=click.Choice(["jsonl", "csv", "parquet"]), default=None,
+              help="输入格式（默认按扩展名）/ input format (default: from the suffix)")
+@click.option("--output-format", type=click.Choice(["jsonl", "parquet"]), default=None,
+              help="输出格式（默认按扩展名）/ output format (default: from the suffix)")
+@click.option("--progress/--no-progress", default=None,
+              help="在 stderr 显示进度（默认：终端时显示）/ progress bar on stderr (default: when it is a terminal)")
+@click.option("--summary-json", type=click.Path(dir_okay=False), default=None,
+              help="把汇总写成 JSON 文件 / also write the summary as JSON")
+@click.option("--fail-on-hazard", is_flag=True, help="发现重大事故隐患时退出码为 1 / exit 1 when a major hazard is found")
+@click.option("--chunk-size", type=click.IntRange(1, 1_000_000), default=1000, hidden=True)
+@lang_option
+@click.pass_context
+def batch(ctx, inputs, output, workers, engine_name, detail, edition, input_format, output_format, progress,
+          summary_json, fail_on_hazard, chunk_size):
+    """批量判定：每输入一行输出一行（判定或错误对象），顺序不变。Judge files of records, one output row per input row.
+
+    输入 / input: JSONL、CSV、Parquet（可混合多个行业，每行写明 ruleset）。
+    退出码 / exit: 0 全部判定 all rows judged; 2 有行出错 some row failed (see its error object);
+    --fail-on-hazard 时 1 = 发现重大事故隐患 a major hazard was found.
+    """
+    from ..batch import Options, run_batch
+    from ..batch.runner import stderr_is_tty
+
+    lang = ctx.obj["lang"]
+    show = stderr_is_tty() if progress is None else progress
+    options = Options(rules_dir=ctx.obj.get("rules_dir"), edition=edition, detail=detail, lang=lang)
+    if engine_name == "columnar":
+        from ..columnar.batch import run_columnar
+
+        summary = run_columnar(list(inputs), output, options=options, input_fmt=input_format, output_fmt=output_format,
+                               progress=show, workers=workers)
+    else:
+        summary = run_batch(list(inputs), output, workers=workers, options=options, input_fmt=input_format,
+                            output_fmt=output_format, progress=show, chunk_size=chunk_size)
+    click.echo(summary.render(lang), err=True)
+    if summary_json:
+        with open(summary_json, "wb") as handle:
+            handle.write(orjson.dumps(summary.to_dict(), option=orjson.OPT_INDENT_2) + b"\n")
+    if summary.errors:
+        ctx.exit(EXIT_BAD)
+    ctx.exit(EXIT_FOUND if fail_on_hazard and summary.major else EXIT_OK)
