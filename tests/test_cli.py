@@ -95,7 +95,7 @@ def test_checklist_round_trips_through_check(runner, tmp_path):
     r = runner.invoke(main, RULES + ["check", "--format", "json", _write(tmp_path, "blank.yaml", blank)])
     assert r.exit_code == 0, r.output
     out = orjson.loads(r.stdout)
-    assert len(out["undetermined"]) == 4
+    assert len(out["undetermined"]) == 5
 
 
 def test_checklist_set_prunes_sections(runner):

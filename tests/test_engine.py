@@ -110,3 +110,11 @@ def test_thread_safety(mini_engine):
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(lambda _: fresh.evaluate(REC).to_json(), range(64)))
     assert len(set(results)) == 1
+
+
+def test_inspection_date_usable_in_conditions(mini_engine):
+    """GIVEN a rule on days since the last test WHEN the record is dated 366 days later THEN it fires."""
+    det = mini_engine.evaluate({"ruleset": "mini", "inspection_date": "2026-08-01", "facts": {"last_test_date": "2025-07-31"}})
+    assert "mini.10.1" in det.fired
+    det = mini_engine.evaluate({"ruleset": "mini", "inspection_date": "2026-07-31", "facts": {"last_test_date": "2025-07-31"}})
+    assert "mini.10.1" in det.passed

@@ -67,7 +67,7 @@ def render_checklist(rs: CompiledRuleset, given: dict, lang: str = "zh", record_
     groups = {g.id: g for g in rs.groups}
     by_group: dict[str | None, list[Field]] = {}
     for f in rs.fields:
-        if f.name in keep:
+        if f.name in keep and f.name != "inspection_date":  # the envelope carries the inspection date
             by_group.setdefault(f.group, []).append(f)
     order = [None] + [g.id for g in rs.groups] + [k for k in by_group if k not in groups and k is not None]
     for gid in order:

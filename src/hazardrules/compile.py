@@ -16,7 +16,7 @@ from datetime import date
 import orjson
 
 from .errors import Diagnostic, HazardRulesError, RulesetError, SchemaError, diag
-from .expr import Checked, FieldTable, check, parse
+from .expr import Checked, Field, FieldTable, check, parse
 from .expr.ast import dump
 from .expr.compiler import Emitter, ExprCompiler, field_var
 from .expr.runtime import GLOBALS
@@ -25,6 +25,7 @@ from .records import normalize_facts
 from .spec import PartDoc, RuleDoc, RulesetDoc, build_field_table, check_ruleset_id, validate_model
 
 PASSED, FIRED, UNDETERMINED, NOT_APPLICABLE = 0, 1, 2, 3
+INSPECTION_DATE = "inspection_date"
 STATUS_NAMES = ("passed", "fired", "undetermined", "not_applicable")
 
 
@@ -133,6 +134,9 @@ def compile_ruleset(root: YamlDoc, parts: list[YamlDoc] = ()) -> CompiledRuleset
 
     sections = [(head, root)] + [(pm, pdoc) for pm, pdoc in part_models]
     fields = _merge_fields(sections, problems)
+    if INSPECTION_DATE not in fields:
+        # every condition may read the record's inspection date (expiry items: 超过有效期 …)
+        fields.fields[INSPECTION_DATE] = Field(INSPECTION_DATE, "date", "检查日期", "inspection date", where=root.path)
     tables = _tables(sections, fields, problems)
     groups = _groups(sections, problems)
     group_ids = {g.id for g in groups}
@@ -261,6 +265,8 @@ def _example(e, doc: YamlDoc, path: tuple, fields: FieldTable, problems) -> Exam
             field_path = d.where.strip()
             top = field_path.split("[")[0].split(".")[0]
             problems.append(Diagnostic(d.code, f"{doc.where(path + ('facts', top))} ({field_path})", d.zh, d.en))
+    if e.date is not None:
+        facts.setdefault(INSPECTION_DATE, e.date)
     return Example(e.name, facts, e.expect, tuple(e.missing) if e.missing is not None else None, e.date, where)
 
 

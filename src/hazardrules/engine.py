@@ -105,6 +105,8 @@ class Engine:
                                    "the record has no inspection_date (it decides which edition applies)"))
         rs = self.ruleset(record["ruleset"], edition=str(chosen) if chosen is not None else None, on=day)
         facts = normalize_facts(record.get("facts") or {}, rs.fields, where, coerce=coerce)
+        if day is not None and "inspection_date" not in facts:
+            facts["inspection_date"] = day  # conditions may compare dates with the inspection date
         return rs, facts
 
     def evaluate(self, record: dict, *, where: str = "记录", edition: str | None = None) -> Determination:
