@@ -3,7 +3,7 @@
 Order and memory: at most ``workers * 4`` chunks are in flight; results are written in the order
 the chunks were read (a deque of futures), so output row *n* is input row *n* and memory does not
 grow with the input. With one worker everything runs in this process (no pickling at all).
-Workers are forked after the parent compiled nothing: each compiles the rulesets it meets, once.
+Workers are forked after the parent compiled every ruleset, so they share the compiled code.
 A worker that dies (killed, out of memory) ends the batch with an error and no output file.
 """
 
@@ -43,8 +43,25 @@ _STATE: dict = {}
 def _init_worker(options: Options) -> None:
     from ..engine import Engine
 
-    _STATE["engine"] = Engine(options.rules_dir)
+    if _STATE.get("options") != options or "engine" not in _STATE:
+        _STATE["engine"] = Engine(options.rules_dir)
     _STATE["options"] = options
+
+
+def _warm(options: Options) -> None:
+    """Compile every ruleset in the parent so forked workers share it (copy-on-write) instead of
+    each compiling the same rulesets at once; a broken ruleset is left for the rows that use it."""
+    _init_worker(options)
+    engine = _STATE["engine"]
+    try:
+        ids = engine.ruleset_ids()
+    except HazardRulesError:
+        return
+    for rid in ids:
+        try:
+            engine.editions(rid)
+        except HazardRulesError:
+            pass
 
 
 def process_chunk(chunk: Chunk) -> tuple[object, Summary, int]:
@@ -104,6 +121,8 @@ def run_batch(inputs: list[str], output: str, *, workers: int = 1, options: Opti
 
 def _parallel(chunks, workers: int, options: Options, writer, summary: Summary, bar: Progress) -> None:
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    if method == "fork":
+        _warm(options)
     ctx = multiprocessing.get_context(method)
     with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(options,)) as pool:
         pending: deque = deque()
