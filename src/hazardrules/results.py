@@ -68,7 +68,7 @@ class Finding:
         self.title = rule.title
         self.title_en = rule.title_en
         self.counted = None
-        zh, en = Explainer_pair(rs, rule, facts)
+        zh, en = _render_pair(rs, rule, facts)
         self.evidence = zh.evidence
         self.units = sorted(set(zh.units), key=zh.units.index)
         self.explanation, self.explanation_en = zh.text, en.text
@@ -93,7 +93,7 @@ class _Rendered:
         self.counted: list[str] = []
 
 
-def Explainer_pair(rs: CompiledRuleset, rule: CompiledRule, facts: dict) -> tuple[_Rendered, _Rendered]:
+def _render_pair(rs: CompiledRuleset, rule: CompiledRule, facts: dict) -> tuple[_Rendered, _Rendered]:
     """Render a fired rule in Chinese and English (evidence and units from the Chinese pass)."""
     out = []
     for lang in ("zh", "en"):
