@@ -104,10 +104,16 @@ def lint(rs: CompiledRuleset) -> list[LintWarning]:
             if checked is None:
                 continue
             for node in _thresholds(checked):
-                if not any(_at_threshold(checked, node, ex.facts, tables) for ex in rule.examples):
+                sides = set()
+                for ex in rule.examples:
+                    sides |= _sides(checked, node, ex.facts, tables)
+                missing = [name for sign, name in ((0, "at"), (1, "over"), (-1, "under")) if sign not in sides]
+                if missing:
                     text = checked.text.strip().replace("\n", " ")
-                    warnings.append(LintWarning(rule.where, rule.id, f"没有恰好处于阈值的示例：{text}",
-                                                f"no example exactly at the threshold of: {text}"))
+                    zh = {"at": "恰好处于", "over": "略高于", "under": "略低于"}
+                    warnings.append(LintWarning(
+                        rule.where, rule.id, f"缺少{'、'.join(zh[m] for m in missing)}阈值的示例：{text}",
+                        f"no example {', '.join(m + ' the threshold' for m in missing)} of: {text}"))
                     break
     return warnings
 
@@ -123,20 +129,25 @@ def _thresholds(checked) -> list[ast.Compare]:
     return out
 
 
-def _at_threshold(checked, node: ast.Compare, facts: dict, tables: dict) -> bool:
-    """Whether, for these facts, the two sides of ``node`` are equal somewhere (any list unit)."""
+def _sides(checked, node: ast.Compare, facts: dict, tables: dict) -> set[int]:
+    """Where these facts put the two sides of ``node``: -1 under, 0 exactly at, +1 over (any list unit)."""
     from .expr.interpreter import _Interp
 
     interp = _Interp(checked, tables)
+    out = set()
     for scopes in _scopes_for(checked, node, [facts]):
         try:
             a = interp.eval(node.left, scopes)
             b = interp.eval(node.right, scopes)
-        except (IndexError, AttributeError):
+        except (IndexError, AttributeError, TypeError):
             continue
-        if a is not None and b is not None and abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b)):
-            return True
-    return False
+        if a is None or b is None:
+            continue
+        if abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b)):
+            out.add(0)
+        else:
+            out.add(1 if a > b else -1)
+    return out
 
 
 def _scopes_for(checked, node, base):
