@@ -80,7 +80,7 @@ def test_rulesets_validate_test_explain_checklist(runner):
     r = runner.invoke(main, RULES + ["rulesets"])
     assert r.exit_code == 0 and "mini" in r.output and "测试令第1号" in r.output
     r = runner.invoke(main, RULES + ["validate"])
-    assert r.exit_code == 0 and "1 个版本有效" in r.output
+    assert r.exit_code == 0 and "2 个版本有效" in r.output
     r = runner.invoke(main, RULES + ["test"])
     assert r.exit_code == 0 and "0 failed" in r.output
     r = runner.invoke(main, RULES + ["explain", "mini.4.1", "--show-python"])
@@ -120,3 +120,22 @@ def test_invalid_ruleset_exit_2(runner, tmp_path):
     (tmp_path / "bad" / "1.yaml").write_text("ruleset: bad\nedition: '1'\n", encoding="utf-8")
     r = runner.invoke(main, ["validate", str(tmp_path)])
     assert r.exit_code == 2 and "1.yaml:" in r.output
+
+
+def test_diff_between_editions(runner):
+    """GIVEN two editions linked by supersedes WHEN diffed THEN added, removed and changed rules are listed."""
+    r = runner.invoke(main, RULES + ["diff", "mini", "2020", "2026"])
+    assert r.exit_code == 0, r.output
+    assert "+ mini.6.1" in r.output          # new in 2026
+    assert "- mini20.9.9" in r.output        # dropped
+    assert "mini20.5.1 → mini.5.1" in r.output and "判定条件" in r.output   # same clause, new condition
+    assert "未变 1 条" in r.output             # 4.1 carried over unchanged
+
+
+def test_edition_switch_by_date(runner, tmp_path):
+    old = REC_MAJOR.replace("2026-08-01", "2025-03-01")
+    r = runner.invoke(main, RULES + ["check", "--format", "json", _write(tmp_path, "old.yaml", old)])
+    assert r.exit_code == 1
+    out = orjson.loads(r.stdout)
+    assert out["edition"] == "2020" and out["document"] == "测试令第0号"
+    assert [f["rule"] for f in out["findings"]] == ["mini20.4.1"]

@@ -50,10 +50,11 @@ def test_unit_named_in_finding(mini_engine):
 
 def test_edition_by_date_and_plain_message_before_it(mini_engine):
     assert mini_engine.ruleset("mini", on=date(2026, 7, 1)).edition == "2026"
+    assert mini_engine.ruleset("mini", on=date(2026, 6, 30)).edition == "2020"
     with pytest.raises(EditionNotEncoded) as info:
-        mini_engine.evaluate({**REC, "inspection_date": "2026-06-30"})
-    assert "测试令第0号" in str(info.value) and "尚未编码" in str(info.value)
-    assert "测试令第0号" in info.value.render("en") and "not encoded" in info.value.render("en")
+        mini_engine.evaluate({**REC, "inspection_date": "2019-05-01"})
+    assert "测试令第00号" in str(info.value) and "尚未编码" in str(info.value)
+    assert "测试令第00号" in info.value.render("en") and "not encoded" in info.value.render("en")
 
 
 def test_explicit_edition_overrides_date(mini_engine):
