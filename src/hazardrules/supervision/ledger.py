@@ -110,6 +110,24 @@ class Ledger:
         with self.engine.connect() as conn:
             return conn.execute(select(func.max(cases.c.closed_on)).where(key, cases.c.rule == rule)).scalar()
 
+    def last_closures(self, keys: list[tuple[str | None, str | None, str]]) -> dict[tuple, date]:
+        """:meth:`last_closure` for many ``(credit_code, name, rule)`` keys in one query."""
+        rules = sorted({k[2] for k in keys})
+        if not rules:
+            return {}
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(cases.c.credit_code, cases.c.enterprise_name, cases.c.rule,
+                                       func.max(cases.c.closed_on))
+                                .where(cases.c.rule.in_(rules), cases.c.closed_on.is_not(None))
+                                .group_by(cases.c.credit_code, cases.c.enterprise_name, cases.c.rule)).all()
+        out: dict[tuple, date] = {}
+        for code, name, rule, closed in rows:
+            for key in ((code, None, rule), (None, name, rule)):
+                if key[0] or key[1]:
+                    out[key] = max(out.get(key, closed), closed)
+        return {k: out[(k[0], None, k[2]) if k[0] else (None, k[1], k[2])] for k in keys
+                if ((k[0], None, k[2]) if k[0] else (None, k[1], k[2])) in out}
+
     def open_many(self, openings: list[Opening], *, actor: str, inspections_rows: list[dict] = ()) -> list[tuple[int, bool]]:
         """Open cases (one transaction); a finding already in the ledger is left as it is."""
         now = datetime.now(timezone.utc)

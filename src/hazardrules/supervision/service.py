@@ -60,11 +60,14 @@ def build_openings(determinations, ledger: Ledger, today: date, *, policy: str |
                    reasoner: str | None = None) -> tuple[list[Opening], list[dict]]:
     """Route every finding of every determination; validate everything before anything is written."""
     openings, inspections = [], []
+    checked = [checked_enterprise(det.enterprise, f"record {det.record_id or n}") for n, det in enumerate(determinations, 1)]
+    closures = ledger.last_closures([(ent.get("credit_code"), ent.get("name"), f.rule)
+                                     for det, ent in zip(determinations, checked) for f in det.findings])
     for n, det in enumerate(determinations, 1):
         where = f"record {det.record_id or n}"
         if not det.record_id:
             raise RecordError(diag("record_id", where, "立案需要记录编号 record_id", "opening cases needs a record_id"))
-        ent = checked_enterprise(det.enterprise, where)
+        ent = checked[n - 1]
         pol = policy_for(ent.get("region_code"), policy)
         router = router_for(pol, reasoner)
         found_on = det.inspection_date or today
@@ -77,7 +80,7 @@ def build_openings(determinations, ledger: Ledger, today: date, *, policy: str |
                                 major_count=majors, general_count=len(det.findings) - majors))
         for f in findings:
             hclass = "major" if f.kind == "major" else "general"
-            prior = ledger.last_closure(ent.get("credit_code"), ent.get("name"), f.rule)
+            prior = closures.get((ent.get("credit_code"), ent.get("name"), f.rule))
             partial = facts_mod.finding_facts(sector=det.ruleset, rule=f.rule, hazard_class=hclass, enterprise=ent,
                                               found_by=found_by, found_on=found_on, prior_close=prior,
                                               major_count=majors)
