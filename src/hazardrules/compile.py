@@ -248,11 +248,17 @@ def _rules(sections, key: str, fields, tables, group_ids, problems) -> list[Comp
             out.append(CompiledRule(
                 index=len(out), id=r.id, group=r.group, cite=r.cite, title=r.title, title_en=r.title_en,
                 kind=getattr(r, "kind", "element") if key == "rules" else "element", applies=applies, when=when,
-                count_elements=tuple(count.groups and [f"group:{g}" for g in count.groups] or []) + tuple(count.elements)
-                if count else (), at_least=count.at_least if count else None, note=r.note,
+                count_elements=_count_refs(count), at_least=count.at_least if count else None, note=r.note,
                 supersedes=tuple(getattr(r, "supersedes", ())), examples=examples, where=where,
                 document=getattr(r, "document", None)))
     return out
+
+
+def _count_refs(count) -> tuple[str, ...]:
+    """A counting rule's members: ``group:<id>`` for element groups, then single element ids."""
+    if count is None:
+        return ()
+    return tuple(f"group:{g}" for g in count.groups) + tuple(count.elements)
 
 
 def _example(e, doc: YamlDoc, path: tuple, fields: FieldTable, problems) -> Example:
