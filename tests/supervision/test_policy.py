@@ -92,3 +92,18 @@ def test_unknown_extends_and_cycle(tmp_path):
         _write(tmp_path, CHILD.replace("extends: national", "extends: nowhere"))
     with pytest.raises(HazardRulesError, match="cycle|循环"):
         _write(tmp_path, CHILD.replace("extends: national", "extends: child"))
+
+
+def test_validate_command_reports_policy_errors(tmp_path):
+    """GIVEN a policy folder with a type error WHEN hazardrules validate THEN exit 2 with file:line:col."""
+    from click.testing import CliRunner
+
+    from hazardrules.cli import main
+
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    (folder / "national.yaml").write_text(SHIPPED.joinpath("national.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "child.yaml").write_text(CHILD + "listing:\n  - {id: x.1, title: t, when: potential_deaths >= \"3\", "
+                                       "level: city, assumption: true}\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["validate", str(tmp_path)])
+    assert res.exit_code == 2 and "child.yaml:7:" in res.output

@@ -77,6 +77,27 @@ def read_policy_doc(doc: YamlDoc) -> PolicyDoc:
     return validate_model(PolicyDoc, doc.data, doc)
 
 
+def load_policy_doc(doc: YamlDoc) -> Policy:
+    """Validate and compile one loaded policy file (what ``hazardrules validate`` calls); the
+    policies it ``extends`` are read from the same folder."""
+    pd = read_policy_doc(doc)
+    files = {pd.policy: (pd, doc)}
+    here = Path(doc.path)
+    parent = pd.extends
+    while parent and parent not in files:
+        for path in sorted(here.parent.glob("*.yaml")):
+            if path.resolve() == here.resolve():
+                continue
+            other = load_yaml(path)
+            if isinstance(other.data, dict) and other.data.get("policy") == parent:
+                files[parent] = (read_policy_doc(other), other)
+                break
+        else:
+            break  # _compile reports the unknown parent with its position
+        parent = files[parent][0].extends
+    return _compile(pd.policy, files)
+
+
 def load_policy_files(paths) -> dict[str, tuple[PolicyDoc, YamlDoc]]:
     """Load and shape-check policy files; a duplicate policy id is an error."""
     out: dict[str, tuple[PolicyDoc, YamlDoc]] = {}
