@@ -1,4 +1,4 @@
-import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -6,6 +6,7 @@ from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI_RULES = Path(__file__).parent / "data" / "rules"
+sys.path.insert(0, str(Path(__file__).parent))  # shared helpers (strategies.py) under --import-mode=importlib
 
 
 @pytest.fixture
