@@ -107,6 +107,7 @@ def lint(rs: CompiledRuleset) -> list[LintWarning]:
                 sides = set()
                 for ex in rule.examples:
                     sides |= _sides(checked, node, ex.facts, tables)
+                sides |= _impossible_sides(checked, node)
                 missing = [name for sign, name in ((0, "at"), (1, "over"), (-1, "under")) if sign not in sides]
                 if missing:
                     text = checked.text.strip().replace("\n", " ")
@@ -126,6 +127,25 @@ def _thresholds(checked) -> list[ast.Compare]:
             if checked.type_of(node.left).kind == "number" and not checked.type_of(node.left).interval \
                     and not checked.type_of(node.right).interval:
                 out.append(node)
+    return out
+
+
+def _impossible_sides(checked, node: ast.Compare) -> set[int]:
+    """Sides no record can reach: below a field's declared minimum (e.g. ``len(x) > 0``), above its maximum."""
+    out = set()
+    for quantity, bound, flip in ((node.left, node.right, 1), (node.right, node.left, -1)):
+        if not isinstance(bound, ast.Num):
+            continue
+        lo = hi = None
+        if isinstance(quantity, ast.Call) and quantity.func == "len":
+            lo = 0
+        elif isinstance(quantity, ast.Name) and id(quantity) in checked.refs:
+            f = checked.refs[id(quantity)].field
+            lo, hi = f.min, f.max
+        if lo is not None and bound.value <= lo:
+            out.add(-1 * flip)
+        if hi is not None and bound.value >= hi:
+            out.add(1 * flip)
     return out
 
 
