@@ -134,3 +134,14 @@ def test_reopen_gets_a_new_deadline(sqlite_url, det, finding):
         step(sqlite_url, cid, kind, actor=who, on=date(2026, 9, 1))
     out = step(sqlite_url, cid, "reopened", actor="局", on=date(2026, 10, 1))
     assert (out["state"], out["deadline"]) == ("rectifying", "2026-12-30")
+
+
+def test_extend_deadline_and_tier_at_opening(sqlite_url, det, finding):
+    opened = open_cases([det("R9", [finding("coal26.4.1")])], sqlite_url, TODAY)[0]
+    assert opened["tier"] == "red"  # Inner Mongolia: a major hazard pins the tier to red
+    cid = opened["case"]
+    with pytest.raises(HazardRulesError, match="应晚于原期限"):
+        step(sqlite_url, cid, "deadline_extended", actor="盟安委办", on=TODAY, data={"deadline": "2026-11-01"})
+    out = step(sqlite_url, cid, "deadline_extended", actor="盟安委办", on=TODAY, data={"deadline": "2026-12-31"})
+    assert out["deadline"] == "2026-12-31"
+    assert sweep(sqlite_url, date(2026, 12, 31)) == []  # the extended deadline is honoured

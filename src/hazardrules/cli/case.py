@@ -89,6 +89,8 @@ def show_cmd(ctx, db_url, case_id, fmt):
     click.echo(f"  {'条款' if zh else 'clause'}: {row['cite']}  ({row['rule']})  {row['title']}")
     click.echo(f"  {'状态' if zh else 'state'}: {_state_label(row['state'], lang)}   "
                f"{'挂牌督办' if zh else 'listing'}: {row['level']}   {'整改期限' if zh else 'deadline'}: {row['deadline']}")
+    if routing.get("tier"):
+        click.echo(f"  {'风险分级（检查时）' if zh else 'control tier (at inspection)'}: {routing['tier']['tier']}")
     click.echo(f"  {'交办' if zh else 'assigned to'}: {', '.join(routing['targets'])}   "
                f"{'策略' if zh else 'policy'}: {routing['policy']} {routing['policy_version']} ({routing['reasoner']})")
     for fired in routing["fired"]:
@@ -120,6 +122,22 @@ def _mover(name: str, kind: str, helps: str, *, fail_flag: bool = False):
     return command
 
 
+@case.command("extend")
+@db_option
+@click.argument("case_id", type=int)
+@click.option("--deadline", type=_DATE, required=True, help="新的整改期限 / new deadline")
+@click.option("--by", "actor", required=True, help="批准人 / who approved the extension")
+@click.option("--date", "on", type=_DATE, required=True, help="批准日期 / date of the decision")
+@click.option("--note", default=None, help="理由 / reason")
+@click.pass_context
+def extend_cmd(ctx, db_url, case_id, deadline, actor, on, note):
+    """延长整改期限。Extend the deadline of an open case."""
+    data = {"deadline": deadline.date().isoformat(), **({"note": note} if note else {})}
+    out = service.step(db_url, case_id, "deadline_extended", actor=actor, on=on.date(), data=data)
+    click.echo(f"案件 #{case_id}：整改期限延至 {out['deadline']}" if _lang(ctx) == "zh"
+               else f"case #{case_id}: deadline extended to {out['deadline']}")
+
+
 _mover("plan", "plan_submitted", "报送治理方案。Record the rectification plan.")
 _mover("rectify", "rectification_reported", "报告整改完成。Report the rectification done.")
 _mover("verify", "review_passed", "复核（--fail 表示不通过）。Record the 复核 (review); --fail if it failed.", fail_flag=True)
@@ -137,6 +155,9 @@ def sweep_cmd(ctx, db_url, today, actor):
     done = service.sweep(db_url, today.date(), actor=actor)
     zh = _lang(ctx) == "zh"
     for d in done:
+        if d.get("conflict"):
+            click.echo(f"#{d['case']}: " + ("与其他操作冲突，下次巡查再处理" if zh else "conflict with another change; left for the next sweep"))
+            continue
         click.echo(f"#{d['case']}: {d['from_level']} -> {d['to_level']}"
                    + ((" 通报" if zh else " notice") if d["notified"] else "") + f"  ({d['deadline']})")
     click.echo(f"处理 {len(done)} 个逾期案件" if zh else f"{len(done)} overdue cases handled")

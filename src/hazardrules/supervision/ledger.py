@@ -73,6 +73,7 @@ class Opening:
     facts: dict
     decision: object  # routing.Decision
     separate_reviewer: bool
+    tier: dict | None = None  # control tier of the determination at this inspection
 
 
 class Ledger:
@@ -146,7 +147,7 @@ class Ledger:
                     out.append((existing[o.natural_key], False))
                     continue
                 d = o.decision
-                routing = dict(d.to_dict(), separate_reviewer=o.separate_reviewer)
+                routing = dict(d.to_dict(), separate_reviewer=o.separate_reviewer, tier=o.tier)
                 case_id = conn.execute(insert(cases).values(
                     natural_key=o.natural_key, record_id=o.record_id, ruleset=o.ruleset, edition=o.edition,
                     ruleset_version=o.ruleset_version, digest=o.digest, rule=o.rule, cite=o.cite, title=o.title,

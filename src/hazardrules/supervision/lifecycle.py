@@ -107,6 +107,12 @@ def apply(state: CaseState, event: Event, *, separate_reviewer: bool = False) ->
         raise _bad(f"复核人 {event.actor!r} 与整改报告人相同；本策略要求由他人复核",
                    f"reviewer {event.actor!r} is the actor who reported the rectification; "
                    "this policy requires a different reviewer")
+    if event.kind == "deadline_extended":
+        new = _date(event.data.get("deadline"))
+        if new is None or (state.deadline and new <= state.deadline) or new < event.on:
+            raise _bad(f"新的整改期限 {new} 应晚于原期限 {state.deadline} 且不早于 {event.on}",
+                       f"the new deadline {new} must be after the current one ({state.deadline}) "
+                       f"and not before {event.on}")
     changes: dict = {"seq": event.seq, "last_on": event.on}
     if target is not None:
         changes["state"] = target

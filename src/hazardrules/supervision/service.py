@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from ..errors import RecordError, diag
 from . import facts as facts_mod
+from .errors import ConflictError
 from .identity import parse_region, validate_credit_code
 from .ledger import Ledger, Opening
 from .lifecycle import is_overdue, replay
@@ -74,6 +75,7 @@ def build_openings(determinations, ledger: Ledger, today: date, *, policy: str |
         found_by = ent.get("found_by", "county")
         findings = [f for f in det.findings if f.kind == "major" or pol.open_general_cases]
         majors = sum(1 for f in det.findings if f.kind == "major")
+        tier = router.tier(facts_mod.tier_facts(sector=det.ruleset, major_count=majors, enterprise=ent))
         inspections.append(dict(record_id=det.record_id, ruleset=det.ruleset, inspection_date=found_on,
                                 source=SOURCE_OF.get(found_by, "inspection"), credit_code=ent.get("credit_code"),
                                 region_code=ent.get("region_code"), enterprise_name=ent.get("name"),
@@ -90,7 +92,8 @@ def build_openings(determinations, ledger: Ledger, today: date, *, policy: str |
                 edition=det.edition, ruleset_version=det.version, digest=det.digest, rule=f.rule, cite=f.cite,
                 title=f.title, hazard_class=hclass, source=SOURCE_OF.get(found_by, "inspection"), enterprise=ent,
                 found_on=found_on, finding={"group": f.group, "evidence": f.evidence, "units": list(f.units)},
-                facts=partial, decision=decision, separate_reviewer=pol.separate_reviewer))
+                facts=partial, decision=decision, separate_reviewer=pol.separate_reviewer,
+                tier={"tier": tier.tier, "fired": [r["id"] for r in tier.fired], "assumptions": list(tier.assumptions)}))
     return openings, inspections
 
 
@@ -104,7 +107,7 @@ def open_cases(determinations, db_url: str | None = None, today: date | None = N
         ids = ledger.open_many(openings, actor=actor, inspections_rows=inspections)
     return [{"case": cid, "created": created, "record_id": o.record_id, "rule": o.rule, "hazard_class": o.hazard_class,
              "level": o.decision.level, "deadline": o.decision.deadline.isoformat(), "targets": list(o.decision.targets),
-             "policy": o.decision.policy, "reasoner": o.decision.reasoner}
+             "policy": o.decision.policy, "reasoner": o.decision.reasoner, "tier": o.tier["tier"]}
             for (cid, created), o in zip(ids, openings)]
 
 
@@ -142,7 +145,12 @@ def sweep(db_url: str | None, today: date, *, actor: str = "sweep", reasoner: st
                 steps.append(("notified", {"for_deadline": mark, "fired": fired}))
             if not steps:
                 continue
-            new = ledger.append(row["id"], steps, actor=actor, on=today)
+            try:
+                new = ledger.append(row["id"], steps, actor=actor, on=today)
+            except ConflictError:  # someone moved the case meanwhile: leave it to the next sweep
+                out.append({"case": row["id"], "from_level": state.level, "to_level": state.level,
+                            "deadline": mark, "notified": False, "fired": fired, "conflict": True})
+                continue
             out.append({"case": row["id"], "from_level": state.level, "to_level": new.level,
                         "deadline": new.deadline.isoformat() if new.deadline else None,
                         "notified": any(k == "notified" for k, _ in steps), "fired": fired})
