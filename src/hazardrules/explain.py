@@ -126,17 +126,38 @@ class Explainer:
         if isinstance(node, ast.DateLit):
             return node.value.isoformat()
         if isinstance(node, ast.Binary):
-            left = self.operand(node.left, scopes, prefix)
-            right = self.operand(node.right, scopes, prefix)
             v = self.value(node, scopes)
             shown = fmt_number(v) if v is not None else "?"
-            unit = self._unit(node.left, scopes) or self._unit(node.right, scopes)
-            return f"{left} {_ARITH[node.op]} {right} = {shown}{(' ' + unit) if unit else ''}"
+            unit = self._arith_unit(node, scopes)
+            return f"{self._arith(node, scopes, prefix)} = {shown}{(' ' + unit) if unit else ''}"
         if isinstance(node, ast.Unary):
             return f"−{self.operand(node.operand, scopes, prefix)}"
         if isinstance(node, ast.Call):
             return self.call(node, scopes, prefix)
         return "?"
+
+    def _arith(self, node, scopes, prefix: str) -> str:
+        """An arithmetic chain written out once, the result shown only at the end: a × 110 ÷ 100."""
+        if isinstance(node, ast.Binary):
+            left = self._arith(node.left, scopes, prefix)
+            right = self._arith(node.right, scopes, prefix)
+            if isinstance(node.right, ast.Binary):
+                right = f"({right})"
+            return f"{left} {_ARITH[node.op]} {right}"
+        return self.operand(node, scopes, prefix)
+
+    def _arith_unit(self, node, scopes) -> str | None:
+        """The unit of a result: kept through scaling by plain numbers and through + / − of like quantities."""
+        if isinstance(node, ast.Binary):
+            left, right = self._arith_unit(node.left, scopes), self._arith_unit(node.right, scopes)
+            if node.op in ("+", "-"):
+                return left if left == right or right is None else (right if left is None else None)
+            if isinstance(node.right, ast.Num):
+                return left
+            if isinstance(node.left, ast.Num) and node.op == "*":
+                return right
+            return None
+        return self._unit(node, scopes)
 
     def _unit(self, node, scopes) -> str | None:
         if isinstance(node, ast.Name):

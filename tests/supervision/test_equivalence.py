@@ -25,6 +25,7 @@ SECTORS = ["coal-mine", "metal-nonmetal-mine", "fire", "construction", "hazardou
 SMALL = st.integers(0, 40) | st.sampled_from([2, 3, 9, 10, 11, 12])
 LEC = st.sampled_from([70, 70.5, 160, 160.25, 320, 320.0001, 0]) | st.floats(0, 1000, allow_nan=False)
 
+
 def complete_facts():
     schema = facts_mod.schema()
     parts = {}
@@ -43,6 +44,7 @@ def complete_facts():
             parts[f.name] = st.sampled_from(["coal26.4.1", "fire17.6.6", ""])
     return st.fixed_dictionaries(parts)
 
+
 @pytest.fixture(scope="module")
 def reasoners():
     out = []
@@ -50,11 +52,13 @@ def reasoners():
         out.append((CompiledReasoner(p), DurableReasoner.for_policy(p)))
     return out
 
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(facts=complete_facts())
 def test_shipped_policies_agree(reasoners, facts):
     for compiled, durable in reasoners:
         assert durable.fired(facts) == compiled.fired(facts)
+
 
 # -- random conditions -----------------------------------------------------------------------
 INTS = ["potential_deaths", "days_overdue", "months_since_prior_close", "major_count"]
@@ -63,6 +67,7 @@ ENUMS = {"ownership": ["central", "provincial", "local", "private", "unknown"],
          "found_by": ["self_check", "county", "city", "province", "national", "report"],
          "level": ["none", "county", "city", "province"]}
 OPS = ["==", "!=", "<", "<=", ">", ">="]
+
 
 def atoms():
     num = st.builds(lambda f, op, n, flip: f"{n} {op} {f}" if flip else f"{f} {op} {n}",
@@ -84,6 +89,7 @@ conditions = st.recursive(atoms(), lambda inner: st.one_of(
 
 _N = count()
 
+
 @settings(max_examples=50, deadline=None)
 @given(texts=st.lists(conditions, min_size=1, max_size=6), samples=st.lists(complete_facts(), min_size=5, max_size=5))
 def test_random_conditions_agree(texts, samples):
@@ -95,6 +101,7 @@ def test_random_conditions_agree(texts, samples):
     for facts in samples:
         assert durable.fired(facts) == compiled.fired(facts), (texts, facts)
 
+
 def test_float_with_exponent_is_answered_by_the_reference(reasoners):
     """durable_rules fails on '1e-05' (error 204): the host answers such a request with the compiled conditions."""
     compiled, durable = reasoners[0]
@@ -105,11 +112,10 @@ def test_float_with_exponent_is_answered_by_the_reference(reasoners):
     facts["lec_d"] = 321.5  # an ordinary float goes through durable_rules
     assert durable.fired(facts) == compiled.fired(facts) and durable.fallbacks == before + 1
 
+
 def test_durable_host_is_safe_across_threads(reasoners):
     """GIVEN one shared durable_rules host WHEN 4 threads route at once THEN every answer matches the reference."""
     from concurrent.futures import ThreadPoolExecutor
-
-    from hypothesis import find  # noqa: F401  (keeps the import list honest: hypothesis drives the other tests)
 
     compiled, durable = reasoners[1]
     schema_defaults, _ = facts_mod.complete({})
