@@ -83,7 +83,12 @@ class _Parser:
         while self._is(op):
             self._advance()
             operands.append(sub())
-        return operands[0] if len(operands) == 1 else ast.Logic(start, op, tuple(operands))
+        if len(operands) == 1:
+            return operands[0]
+        flat = []  # a and (b and c) == a and b and c: one flat node, less generated code
+        for node in operands:
+            flat.extend(node.operands if isinstance(node, ast.Logic) and node.op == op else (node,))
+        return ast.Logic(start, op, tuple(flat))
 
     def not_expr(self) -> ast.Node:
         if self._is("not"):
