@@ -43,8 +43,6 @@ def pg_url():
         conn.execute(f'CREATE DATABASE "{name}"')
     base = PG_ADMIN.rsplit("/", 1)[0]
     yield f"{base}/{name}"
-    from sqlalchemy.engine import Engine  # noqa: F401  (engines are disposed by the tests' Ledger)
-
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

@@ -7,8 +7,6 @@ concurrent change) print one message and exit 2; nothing is written.
 
 from __future__ import annotations
 
-from datetime import date
-
 import click
 import orjson
 
