@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 
 import orjson
-from sqlalchemy import create_engine, event, func, insert, select, update
+from sqlalchemy import create_engine, event, func, insert, make_url, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from . import migrations
@@ -90,7 +90,8 @@ class Ledger:
             if migrate:
                 migrations.upgrade(self.engine)
         except (OperationalError, DBAPIError) as exc:
-            raise error(LedgerError, self.url, f"无法打开案件库：{exc.orig}",
+            shown = make_url(self.url).render_as_string(hide_password=True)  # never print a password
+            raise error(LedgerError, shown, f"无法打开案件库：{exc.orig}",
                         f"cannot open the case ledger: {exc.orig}") from None
 
     def close(self) -> None:
