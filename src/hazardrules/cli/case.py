@@ -83,13 +83,16 @@ def show_cmd(ctx, db_url, case_id, fmt):
         return
     lang = _lang(ctx)
     zh = lang == "zh"
+    levels, targets = service.labels(row["policy"], lang)
     click.echo(f"案件 #{row['id']}  {row['enterprise_name'] or ''}" if zh else f"case #{row['id']}  {row['enterprise_name'] or ''}")
     click.echo(f"  {'条款' if zh else 'clause'}: {row['cite']}  ({row['rule']})  {row['title']}")
     click.echo(f"  {'状态' if zh else 'state'}: {_state_label(row['state'], lang)}   "
-               f"{'挂牌督办' if zh else 'listing'}: {row['level']}   {'整改期限' if zh else 'deadline'}: {row['deadline']}")
+               f"{'挂牌督办' if zh else 'listing'}: {levels.get(row['level'], row['level'])}   {'整改期限' if zh else 'deadline'}: {row['deadline']}")
     if routing.get("tier"):
-        click.echo(f"  {'风险分级（检查时）' if zh else 'control tier (at inspection)'}: {routing['tier']['tier']}")
-    click.echo(f"  {'交办' if zh else 'assigned to'}: {', '.join(routing['targets'])}   "
+        tier = routing["tier"]["tier"]
+        info = service.tier_label(row["policy"], tier, lang)
+        click.echo(f"  {'风险分级（检查时）' if zh else 'control tier (at inspection)'}: {info}")
+    click.echo(f"  {'交办' if zh else 'assigned to'}: {('、' if zh else ', ').join(targets.get(t, t) for t in routing['targets'])}   "
                f"{'策略' if zh else 'policy'}: {routing['policy']} {routing['policy_version']} ({routing['reasoner']})")
     for fired in routing["fired"]:
         mark = ("［假设］" if zh else "[assumption] ") if fired["assumption"] else ""

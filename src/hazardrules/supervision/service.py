@@ -168,3 +168,28 @@ def step(db_url: str | None, case_id: int, kind: str, *, actor: str, on: date, d
         state = ledger.append(case_id, [(kind, data)], actor=actor, on=on)
     return {"case": case_id, "state": state.state, "level": state.level,
             "deadline": state.deadline.isoformat() if state.deadline else None}
+
+
+def labels(policy_id: str, lang: str = "zh") -> tuple[dict, dict]:
+    """Display names of the listing levels and 双重交办 targets under a policy (for the CLI)."""
+    try:
+        pol = policy_for(None, policy_id)
+    except Exception:  # noqa: BLE001 - a case from a policy no longer shipped: show the ids
+        return {}, {}
+    key = "label" if lang == "zh" else "label_en"
+    levels = {k: v.get(key) or v["label"] for k, v in pol.levels.items()}
+    levels["none"] = "未挂牌" if lang == "zh" else "not listed"
+    targets = {k: v.get(key) or v["label"] for k, v in pol.departments.items()}
+    targets["enterprise"] = "企业（主体责任）" if lang == "zh" else "the enterprise (主体责任)"
+    return levels, targets
+
+
+def tier_label(policy_id: str, tier: str, lang: str = "zh") -> str:
+    """``重大风险（红）· 企业主要负责人管控 · 每7天检查`` for a tier under a policy (for the CLI)."""
+    try:
+        info = policy_for(None, policy_id).tier_levels[tier]
+    except Exception:  # noqa: BLE001 - unknown policy or tier: show the id
+        return tier
+    if lang == "zh":
+        return f"{info['label']}（{info['color']}）· {info['owner']}管控 · 每{info['interval_days']}天检查"
+    return f"{tier} · owner: {info.get('owner_en') or info['owner']} · inspect every {info['interval_days']} days"
