@@ -33,6 +33,7 @@ def test_list_show_and_move(ledger):
     assert "#1" in out and "已双重交办" in out
     shown = run("case", "show", 1, "--db", ledger)
     assert "双重交办" in shown and "［假设］" in shown and "inner-mongolia" in shown
+    assert "旗县级挂牌督办" in shown and "矿山安全监察机构" in shown and "重大风险（红）" in shown
     run("case", "rectify", 1, "--by", "企业安全科", "--date", "2026-09-01", "--db", ledger)
     run("case", "verify", 1, "--by", "旗应急管理局", "--date", "2026-09-05", "--db", ledger)
     assert "已销号" in run("case", "close", 1, "--by", "旗应急管理局", "--date", "2026-09-06", "--db", ledger)
