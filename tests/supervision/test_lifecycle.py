@@ -74,3 +74,11 @@ def test_opening_twice_is_refused():
     with pytest.raises(TransitionError):
         apply(replay(history()), Event(3, "opened", "a", D))
     assert CaseState().state is None
+
+
+def test_waiting_for_the_regulator_is_not_overdue():
+    """A rectification reported in time is not the enterprise's delay, even if 复核 comes late."""
+    s = replay(history("rectification_reported"))
+    assert not is_overdue(s, date(2027, 1, 1))
+    s = apply(s, Event(s.seq + 1, "review_failed", "局", date(2026, 12, 1)))
+    assert is_overdue(s, date(2027, 1, 1))  # back with the enterprise, past its deadline

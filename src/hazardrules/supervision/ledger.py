@@ -132,6 +132,14 @@ class Ledger:
 
     def open_many(self, openings: list[Opening], *, actor: str, inspections_rows: list[dict] = ()) -> list[tuple[int, bool]]:
         """Open cases (one transaction); a finding already in the ledger is left as it is."""
+        try:
+            return self._open_many(openings, actor, inspections_rows)
+        except IntegrityError:  # another process opened one of these findings at the same moment
+            raise error(ConflictError, "open_cases", "另一进程同时为相同记录立案，本次未写入任何内容；重新运行即可（立案可重复执行）",
+                        "another process opened cases for the same records at the same moment; nothing was "
+                        "written — run again (opening is idempotent)") from None
+
+    def _open_many(self, openings, actor, inspections_rows):
         now = datetime.now(timezone.utc)
         out: list[tuple[int, bool]] = []
         with self.engine.begin() as conn:

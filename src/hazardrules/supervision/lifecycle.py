@@ -153,10 +153,14 @@ def replay(events, *, until: date | None = None) -> CaseState:
     return state
 
 
+# A case waiting for the regulator (rectification reported, or 复核 passed) is not the enterprise's delay.
+_AWAITING_ENTERPRISE = frozenset({"opened", "assigned", "planned", "rectifying"})
+
+
 def is_overdue(state: CaseState, today: date) -> bool:
-    """An open case whose deadline has passed (the deadline day itself is still in time)."""
-    return state.state in OPEN_STATES and state.state != "verified" \
-        and state.deadline is not None and today > state.deadline
+    """The enterprise still owes the rectification and the deadline has passed (the deadline day
+    itself is still in time)."""
+    return state.state in _AWAITING_ENTERPRISE and state.deadline is not None and today > state.deadline
 
 
 def _date(value) -> date | None:

@@ -7,7 +7,8 @@ Definitions (docs/supervision.md; all formulas are our assumptions, see standard
 - 重大隐患整改率 (销号口径): major cases closed (销号) on ``end`` over major cases determined;
 - 每千次检查发现重大隐患数量: major hazards determined / inspections in the period × 1000;
 - 企业自查发现占比: cases found by the enterprise's own check / all cases;
-- 逾期: cases still open on ``end`` with their deadline before ``end``;
+- 逾期: cases still owed by the enterprise on ``end`` (not reported rectified, or sent back by 复核)
+  with their deadline before ``end``;
 - 动态清零: on ``end`` every major case is closed or within an unexpired deadline (no major overdue).
 """
 
