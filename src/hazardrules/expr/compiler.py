@@ -131,6 +131,8 @@ class ExprCompiler:
             return f"_civ({self.emit(iv, depth)[0]}, {op!r}, {other_code})", True
         left = self.emit(node.left, depth)
         right = self.emit(node.right, depth)
+        if computed(node):
+            return f"_cmpt({left[0]}, {node.op!r}, {right[0]})", True
         return self._nullsafe([left, right], lambda a, b: f"{a} {node.op} {b}")
 
     def e_Logic(self, node: ast.Logic, depth):
@@ -240,6 +242,12 @@ class ExprCompiler:
         table = self.tables[node.args[0].name]
         key = self.emit(node.args[1], depth)
         return self._nullsafe([key], lambda k: f"{table}.get({k})")[0], True
+
+
+def computed(node: ast.Compare) -> bool:
+    """Whether a comparison involves arithmetic, where binary rounding could move an exact threshold."""
+    return any(isinstance(n, (ast.Binary, ast.Unary)) or (isinstance(n, ast.Call) and n.func in ("sum", "min", "max", "abs"))
+               for side in (node.left, node.right) for n in ast.walk(side))
 
 
 def const_source(name: str, value) -> str:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from . import ast
 from .checker import Checked
-from .runtime import FLIP, OPS, all3, any3, cmp_interval, count3, days_between, interval_number, sum3
+from .compiler import computed
+from .runtime import FLIP, OPS, all3, any3, cmp_interval, cmp_tolerant, count3, days_between, interval_number, sum3
 
 
 def evaluate(checked: Checked, facts: dict, tables: dict | None = None):
@@ -69,6 +70,8 @@ class _Interp:
         b = self.eval(node.right, scopes)
         if a is None or b is None:
             return None
+        if computed(node):
+            return cmp_tolerant(a, node.op, b)
         return OPS[node.op](a, b)
 
     def i_Logic(self, node, scopes):

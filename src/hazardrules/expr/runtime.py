@@ -11,6 +11,23 @@ OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le
 FLIP = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
 
+REL_TOL = 1e-9  # far below any measurement's precision, far above binary rounding error
+
+
+def close(a, b) -> bool:
+    """Equal up to binary rounding: 6 * 1.1 is 6.6 (a legal threshold must hold exactly at its number)."""
+    return abs(a - b) <= REL_TOL * max(1.0, abs(a), abs(b))
+
+
+def cmp_tolerant(a, op: str, b):
+    """A comparison where one side was computed: exact-equality cases decided as the law reads them."""
+    if a is None or b is None:
+        return None
+    if close(a, b):
+        return op in ("==", "<=", ">=")
+    return OPS[op](a, b)
+
+
 def any3(values):
     """Kleene OR over an iterable: True if one is True, None if one is unknown, else False."""
     unknown = False
@@ -101,6 +118,7 @@ GLOBALS = {
     "_count3": count3,
     "_sum3": sum3,
     "_civ": cmp_interval,
+    "_cmpt": cmp_tolerant,
     "_ivn": interval_number,
     "_div": div,
     "_minmax": minmax,
