@@ -113,7 +113,7 @@ class Engine:
         """Judge one record: the :class:`Determination` under the edition that applies."""
         rs, facts = self.prepare(record, where=where, edition=edition)
         return Determination(rs, facts, rs.evaluate_facts(facts), _str_or_none(record.get("record_id")),
-                             parse_date(record.get("inspection_date")), record.get("enterprise"))
+                             parse_date(record.get("inspection_date")), record.get("enterprise"), record.get("found_by"))
 
     def evaluate_many(self, records: Iterable[dict], *, edition: str | None = None) -> Iterator[Determination | HazardRulesError]:
         """Stream: one result per record, in order; a bad record yields its error, never stops the stream."""

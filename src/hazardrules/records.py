@@ -15,7 +15,9 @@ from typing import Any
 from .errors import Diagnostic, RecordError, diag
 from .expr.fields import Field, FieldTable
 
-ENVELOPE_KEYS = ("ruleset", "edition", "record_id", "inspection_date", "enterprise", "facts")
+ENVELOPE_KEYS = ("ruleset", "edition", "record_id", "inspection_date", "found_by", "enterprise", "facts")
+FOUND_BY = {"self_check": "企业自查", "county": "县级检查", "city": "市级检查", "province": "省级检查",
+            "national": "国家级检查", "report": "举报"}
 
 
 def parse_date(value: Any) -> date | None:
@@ -55,6 +57,11 @@ def check_envelope(record: Any, where: str) -> dict:
     enterprise = record.get("enterprise")
     if enterprise is not None and not isinstance(enterprise, dict):
         problems.append(diag("bad_enterprise", f"{where} enterprise", "enterprise 应为映射", "enterprise must be a mapping"))
+    found_by = record.get("found_by")
+    if found_by is not None and found_by not in FOUND_BY:
+        allowed = "、".join(f"{k}（{v}）" for k, v in FOUND_BY.items())
+        problems.append(diag("bad_found_by", f"{where} found_by", f"found_by 无效：{found_by!r}；可选：{allowed}",
+                             f"invalid found_by {found_by!r}; allowed: {', '.join(FOUND_BY)}"))
     if "inspection_date" in record and parse_date(record["inspection_date"]) is None:
         problems.append(diag("bad_date", f"{where} inspection_date",
                              f"检查日期无效：{record['inspection_date']!r}（应为 YYYY-MM-DD）",

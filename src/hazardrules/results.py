@@ -171,16 +171,17 @@ def missing_facts(rule: CompiledRule, facts: dict, rs: CompiledRuleset | None = 
 class Determination:
     """The verdict on one record under one edition of one standard."""
 
-    __slots__ = ("_rs", "facts", "statuses", "record_id", "inspection_date", "enterprise", "_findings")
+    __slots__ = ("_rs", "facts", "statuses", "record_id", "inspection_date", "enterprise", "found_by", "_findings")
 
     def __init__(self, rs: CompiledRuleset, facts: dict, statuses: tuple, record_id: str | None = None,
-                 inspection_date: date | None = None, enterprise: dict | None = None):
+                 inspection_date: date | None = None, enterprise: dict | None = None, found_by: str | None = None):
         self._rs = rs
         self.facts = facts
         self.statuses = statuses
         self.record_id = record_id
         self.inspection_date = inspection_date
         self.enterprise = enterprise or {}
+        self.found_by = found_by  # who found it (企业自查, 县级检查, …): supervision routes on it
         self._findings = None
 
     # -- identity of the decision ----------------------------------------------------------------

@@ -23,9 +23,11 @@ from .render import render_determination
 @click.option("--open-cases", is_flag=True, help="为发现的重大事故隐患建立督办案件 / open supervision cases")
 @click.option("--exit-zero", is_flag=True, help="发现重大事故隐患时也以 0 退出（仅输入错误返回 2）/ exit 0 even when a major hazard is found")
 @click.option("--db", "db_url", envvar="HAZARDRULES_DB", default=None, help="案件库 URL / case ledger URL (with --open-cases)")
+@click.option("--today", "today", default=None, metavar="YYYY-MM-DD",
+              help="建案日期（默认今天）/ the date cases are opened on (default: today)")
 @lang_option
 @click.pass_context
-def check(ctx, files, fmt, edition, exit_zero, open_cases, db_url):
+def check(ctx, files, fmt, edition, exit_zero, open_cases, db_url, today):
     """检查记录是否存在重大事故隐患。Check inspection records for major accident hazards.
 
     退出码 / exit: 0 未发现重大事故隐患 none found, 1 发现 found, 2 输入或规则集错误 bad input.
@@ -57,6 +59,8 @@ def check(ctx, files, fmt, edition, exit_zero, open_cases, db_url):
             found = found or det.major_hazard
             if fmt == "table":
                 click.echo(render_determination(det, lang))
+                if det.major_hazard:
+                    click.echo(_tier_line(det, lang))
             elif fmt == "jsonl":
                 out.append(det.to_json(lang))
     if fmt == "json":
@@ -64,9 +68,34 @@ def check(ctx, files, fmt, edition, exit_zero, open_cases, db_url):
         sys.stdout.buffer.write(orjson.dumps(body[0] if len(body) == 1 else body, option=orjson.OPT_INDENT_2) + b"\n")
     elif fmt == "jsonl":
         sys.stdout.buffer.write(b"".join(line + b"\n" for line in out))
-    if open_cases and results:
+    if open_cases and results and not bad:
         from ..supervision import open_cases as _open
 
-        cases = _open([d for d in results if d.major_hazard], db_url, date.today())
+        day = _parse_day(today)
+        # every inspection is counted (the denominator of 每千次检查发现重大隐患数量); cases open for hazards only
+        cases = _open(results, db_url, day)
         click.echo((f"已建立 {len(cases)} 个督办案件" if lang == "zh" else f"opened {len(cases)} cases"), err=True)
     ctx.exit(EXIT_BAD if bad else (EXIT_FOUND if found and not exit_zero else EXIT_OK))
+
+
+def _parse_day(text: str | None) -> date:
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r}：应为 YYYY-MM-DD / expected YYYY-MM-DD", param_hint="--today") from None
+
+
+def _tier_line(det, lang: str) -> str:
+    """The control tier the jurisdiction's policy assigns (分级管控), under a major-hazard verdict."""
+    from ..supervision import control_tier
+
+    tier = control_tier(det)
+    if lang == "zh":
+        note = "（按本系统默认政策，非法定要求）" if tier.get("assumption") else ""
+        return (f"管控等级：{tier['color']}（{tier['label']}），由{tier['owner']}负责管控，"
+                f"每 {tier['interval_days']} 天排查一次{note}  [{tier['policy']}]\n")
+    note = " (our default policy, not a legal requirement)" if tier.get("assumption") else ""
+    return (f"Control tier: {tier['id']}, owned by the {tier.get('owner_en') or tier['owner']}, checked every "
+            f"{tier['interval_days']} days{note}  [{tier['policy']}]\n")

@@ -27,26 +27,24 @@ def rulesets_cmd(ctx):
                    f"{'条规则' if lang == 'zh' else 'rules'}  {rs.effective_from}–{until}  {title}（{rs.document}）")
 
 
-def _compile_paths(ctx, paths):
-    """Compile every edition under ``paths``; return (compiled, errors) without stopping at the first."""
+def _compile_paths(ctx, paths, *, with_policies: bool = False):
+    """Compile every edition (and policy) under ``paths``; collect errors instead of stopping at the first."""
+    from ..supervision.policy import load_policy_doc  # supervision validates its own documents
+
     roots = [Path(p) for p in paths] or [engine_from(ctx).rules_dir]
-    editions, policies = scan(roots)
-    compiled, errors = [], []
+    editions, policy_docs = scan(roots)
+    compiled, policies, errors = [], [], []
     for e in editions:
         try:
             compiled.append(compile_ruleset(e.root, e.parts))
         except HazardRulesError as exc:
             errors.append(exc)
-    for doc in policies:
+    for doc in policy_docs:
         try:
-            from ..supervision.policy import load_policy_doc  # supervision validates its own documents
-        except ImportError:
-            break
-        try:
-            load_policy_doc(doc)
+            policies.append(load_policy_doc(doc))
         except HazardRulesError as exc:
             errors.append(exc)
-    return compiled, errors
+    return (compiled, policies, errors) if with_policies else (compiled, errors)
 
 
 @main.command()
@@ -82,9 +80,20 @@ def validate(ctx, paths, strict):
 @click.pass_context
 def test_cmd(ctx, paths, verbose):
     """运行规则集中的示例。Run the examples written inside the rulesets."""
+    from ..supervision.examples import run_policy_examples
+
     lang = ctx.obj["lang"]
-    compiled, errors = _compile_paths(ctx, paths)
+    compiled, policies, errors = _compile_paths(ctx, paths, with_policies=True)
     passed = failed = 0
+    for policy in policies:  # routing policies: every example under both reasoners
+        for r in run_policy_examples(policy):
+            if r.ok:
+                passed += 1
+                if verbose:
+                    click.echo(f"ok   {r.where} {r.name or ''} [{r.reasoner}]")
+                continue
+            failed += 1
+            click.echo(click.style("FAIL ", fg="red") + f"{r.where}: {r.name or ''} [{r.reasoner}]: {'; '.join(r.problems)}")
     for rs in compiled:
         for r in run_examples(rs):
             if r.ok:

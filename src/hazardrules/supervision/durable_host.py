@@ -111,9 +111,12 @@ class _Translator:
         if isinstance(node, ast.Unary) and node.op == "-" and isinstance(node.operand, ast.Num):
             return -node.operand.value
         if isinstance(node, ast.Binary) and node.op in "+-*" and _has_name(node):
+            if not _has_name(node.left):
+                self.fail("算术的左边应含字段 / arithmetic must start with a field")
+            if not isinstance(node.left, ast.Name) and _has_name(node.right):
+                # durable_rules cannot serialise (m.a + 1) + m.b: a field may follow only a bare field
+                self.fail("复合算术的右边只能是常量 / after a compound term only a literal may follow")
             lhs, rhs = self.value(node.left), self.value(node.right)
-            if not isinstance(node.left, ast.Name):
-                self.fail("算术的左边应为字段 / arithmetic must start with a field")
             return {"+": lambda: lhs + rhs, "-": lambda: lhs - rhs, "*": lambda: lhs * rhs}[node.op]()
         self.fail(f"不支持的取值 {ast.dump(node)} / unsupported operand")
 
