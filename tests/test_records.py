@@ -57,3 +57,10 @@ def test_blank_checklist_block_is_ignored(mini_engine):
     det = mini_engine.evaluate({"ruleset": "mini", "inspection_date": "2026-08-01",
                                 "facts": {"faces": [{"id": None, "gas_pct": None}], "annual_output_t": None}})
     assert "faces" not in det.facts and "annual_output_t" not in det.facts  # a blank block: unknown, not empty
+
+
+def test_found_by_checked_and_carried(mini_engine):
+    det = mini_engine.evaluate({"ruleset": "mini", "inspection_date": "2026-08-01", "found_by": "self_check", "facts": {}})
+    assert det.found_by == "self_check"
+    e = _err(mini_engine, {}, found_by="neighbour")
+    assert "self_check（企业自查）" in str(e)
