@@ -107,3 +107,16 @@ def test_validate_command_reports_policy_errors(tmp_path):
                                        "level: city, assumption: true}\n", encoding="utf-8")
     res = CliRunner().invoke(main, ["validate", str(tmp_path)])
     assert res.exit_code == 2 and "child.yaml:7:" in res.output
+
+
+def test_inexpressible_condition_falls_back_to_compiled(tmp_path):
+    """GIVEN a rule durable_rules cannot express WHEN auto THEN compiled conditions answer; durable is refused."""
+    from hazardrules.supervision.reasoner import make_reasoner
+
+    ps = _write(tmp_path, CHILD + "listing:\n  - {id: x.1, title: t, when: potential_deaths + 1 > days_overdue * 2, "
+                                  "level: city, assumption: true}\n")
+    auto = make_reasoner(ps["child"], "auto")
+    assert auto.name == "compiled" and "cannot express" in auto.note and "p.yaml:7" in auto.note
+    with pytest.raises(HazardRulesError, match="durable_rules"):
+        make_reasoner(ps["child"], "durable")
+    assert make_reasoner(ps["national"], "auto").name == "durable"
