@@ -11,7 +11,9 @@ host is built around each of them:
 - a rule whose only condition is "field absent" can hang → facts are complete (:mod:`.facts`) and
   no condition tests absence; ``known()``/``missing()`` are refused;
 - arithmetic (and division) on the left of a comparison fails → the bare field goes left (the
-  comparison is flipped), anything else is refused as not expressible;
+  comparison is flipped), anything else is refused as not expressible; on the right, a field may
+  follow only a bare field (``m.a + m.b``, ``m.a * 2 + 1`` work; ``(m.a + 1) + m.b`` fails to
+  serialise: "Object of type value is not JSON serializable", found by the hypothesis test);
 - ``not`` does not exist → pushed down to the comparisons (De Morgan; sound because facts are
   complete, so there is no unknown);
 - its JSON reader rejects some floats written with an exponent (``1e-05``, ``1e+16``: "Could not
