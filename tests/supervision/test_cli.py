@@ -101,3 +101,29 @@ def test_check_open_cases_on_a_fixture(tmp_path, sqlite_url):
     assert opened and all(c["created"] for c in opened)
     listed = run("case", "list", "--format", "json", "--db", sqlite_url)
     assert len(orjson.loads(listed)) == len(opened)
+
+
+def test_check_open_cases_flag(sqlite_url):
+    """GIVEN fixtures with a major hazard and a valid credit code WHEN check --open-cases THEN cases appear."""
+    from hazardrules.loader import load_yaml
+    from hazardrules.supervision.identity import validate_credit_code
+
+    picked = None
+    for f in sorted((ROOT / "fixtures" / "coal-mine").glob("*.yaml")):
+        expected = f.with_name(f.stem + ".expected.yaml")
+        if f.name.endswith(".expected.yaml") or not expected.exists():
+            continue
+        if "major_hazard: true" not in expected.read_text(encoding="utf-8"):
+            continue
+        try:
+            validate_credit_code(load_yaml(f).data["enterprise"]["credit_code"])
+        except Exception:  # noqa: BLE001 - fixtures with invented codes are reported in docs/requests
+            continue
+        picked = f
+        break
+    if picked is None:
+        pytest.skip("no coal-mine fixture with a major hazard and a valid credit code")
+    res = CliRunner().invoke(main, ["--rules", str(ROOT / "rulesets"), "check", "--open-cases", "--db", sqlite_url, str(picked)])
+    assert res.exit_code == 1, res.output  # 1 = a major hazard was found
+    cases = orjson.loads(run("case", "list", "--format", "json", "--db", sqlite_url))
+    assert cases and {c["record_id"] for c in cases} == {load_yaml(picked).data["record_id"]}
