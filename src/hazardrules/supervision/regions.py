@@ -2,8 +2,9 @@
 jurisdiction) every 盟/市 and 旗/县/市/区.
 
 Other provinces are known at province level only: a city/county code there is accepted if it is well
-formed, and its name is reported as unknown. Names and codes are as recalled from GB/T 2260 and the
-2024 list of the 民政部 (not checked against the official file here; treat as [A] until checked).
+formed, and its name is reported as unknown. The 内蒙古 entries (12 盟市, 103 旗县市区) were written from
+GB/T 2260 as recalled, then compared with an independent public transcription of the codes: all 115
+agree. They were not compared with the 民政部's official file itself.
 """
 
 from __future__ import annotations
