@@ -40,9 +40,9 @@ def test_list_show_and_move(ledger):
     assert "rectifying" in run("--lang", "en", "case", "reopen", 1, "--by", "盟应急管理局", "--date", "2026-10-01",
                                "--db", ledger)
     body = orjson.loads(run("case", "show", 1, "--format", "json", "--db", ledger))
-    assert [e["kind"] for e in body["events"]] == ["opened", "assigned", "rectification_reported", "review_passed",
+    assert [e["kind"] for e in body["events"]] == ["opened", "assigned", "deadline_set", "rectification_reported", "review_passed",
                                                    "closed", "reopened"]
-    assert body["events"][2]["actor"] == "企业安全科"
+    assert body["events"][3]["actor"] == "企业安全科"
 
 
 @pytest.mark.parametrize("args, says", [

@@ -39,8 +39,8 @@ def test_two_processes_one_wins_one_conflicts(db_url, det, finding):
         events = led.events(cid)
         row = led.case_row(cid)
     # nothing lost, nothing doubled: exactly the winner's step was appended, and the cache agrees
-    assert [(e.kind, e.actor) for e in events[2:]] == [("rectification_reported", winner)]
-    assert (row["state"], row["version"]) == ("reported", replay(events).seq) == ("reported", 3)
+    assert [(e.kind, e.actor) for e in events[3:]] == [("rectification_reported", winner)]
+    assert (row["state"], row["version"]) == ("reported", replay(events).seq) == ("reported", 4)
 
 
 def _killed(url, case_id):
@@ -56,9 +56,9 @@ def test_killed_mid_transition_leaves_previous_state(db_url, det, finding):
     p.join(60)
     assert p.exitcode == -signal.SIGKILL
     with Ledger(db_url) as led:
-        assert [e.kind for e in led.events(cid)] == ["opened", "assigned"]
+        assert [e.kind for e in led.events(cid)] == ["opened", "assigned", "deadline_set"]
         row = led.case_row(cid)
-        assert (row["state"], row["version"]) == ("assigned", 2)
+        assert (row["state"], row["version"]) == ("assigned", 3)
         # the database is usable: the same step now succeeds
         state = led.append(cid, [("rectification_reported", {})], actor="企业", on=ON)
     assert state.state == "reported"

@@ -34,7 +34,7 @@ def test_open_route_and_idempotence(db_url, det, finding):
     assert first[1]["level"] == "none" and first[1]["deadline"] == "2026-09-13"
     again = open_cases([d], db_url, TODAY)
     assert [c["created"] for c in again] == [False, False]
-    assert counts(db_url) == (2, 4)  # opened + 双重交办 per case, nothing doubled
+    assert counts(db_url) == (2, 6)  # 立案 + 双重交办 + 整改期限 per case, nothing doubled
 
 
 def test_full_lifecycle_and_rebuild_from_events(db_url, det, finding):
@@ -50,7 +50,7 @@ def test_full_lifecycle_and_rebuild_from_events(db_url, det, finding):
         row = led.case_row(cid)
         rebuilt = replay(led.events(cid))
         kinds = [e.kind for e in led.events(cid)]
-    assert kinds == ["opened", "assigned", "plan_submitted", "rectification_reported", "review_failed",
+    assert kinds == ["opened", "assigned", "deadline_set", "plan_submitted", "rectification_reported", "review_failed",
                      "rectification_reported", "review_passed", "closed"]
     # the cached row is exactly what the events say
     assert (row["state"], row["level"], row["deadline"], row["closed_on"], row["version"]) == (

@@ -42,7 +42,7 @@ def test_events_are_append_only_in_the_database(db_url, det, finding):
             with pytest.raises(DBAPIError, match="append-only"):
                 with led.engine.begin() as conn:
                     conn.execute(stmt)
-        assert [e.kind for e in led.events(1)] == ["opened", "assigned"]
+        assert [e.kind for e in led.events(1)] == ["opened", "assigned", "deadline_set"]
 
 
 def test_an_older_database_is_upgraded_on_open(sqlite_url):

@@ -157,22 +157,26 @@ class Ledger:
                     continue
                 d = o.decision
                 routing = dict(d.to_dict(), separate_reviewer=o.separate_reviewer, tier=o.tier)
+                evs = [  # 立案 (with the routing decision), 双重交办, 整改期限
+                    Event(1, "opened", actor, o.found_on, {
+                        "level": d.level, "facts": o.facts, "policy": d.policy, "policy_digest": d.policy_digest,
+                        "reasoner": d.reasoner, "fired": [r["id"] for r in d.fired]}),
+                    Event(2, "assigned", actor, o.found_on, {"targets": list(d.targets)}),
+                    Event(3, "deadline_set", actor, o.found_on, {"deadline": d.deadline.isoformat(),
+                                                                 "days": d.deadline_days}),
+                ]
+                state = replay(evs)  # the cached row is, by construction, the fold of the events
                 case_id = conn.execute(insert(cases).values(
                     natural_key=o.natural_key, record_id=o.record_id, ruleset=o.ruleset, edition=o.edition,
                     ruleset_version=o.ruleset_version, digest=o.digest, rule=o.rule, cite=o.cite, title=o.title,
                     hazard_class=o.hazard_class, source=o.source, enterprise_name=o.enterprise.get("name"),
                     credit_code=o.enterprise.get("credit_code"), region_code=o.enterprise.get("region_code"),
-                    policy=d.policy, policy_version=d.policy_version, found_on=o.found_on, state="assigned",
-                    level=d.level, deadline=d.deadline, closed_on=None, version=2,
+                    policy=d.policy, policy_version=d.policy_version, found_on=o.found_on, state=state.state,
+                    level=state.level, deadline=state.deadline, closed_on=None, version=state.seq,
                     finding=_json(o.finding), routing=_json(routing))).inserted_primary_key[0]
                 conn.execute(insert(case_events), [
-                    dict(case_id=case_id, seq=1, kind="opened", actor=actor, on_date=o.found_on, recorded_at=now,
-                         data=_json({"level": d.level, "deadline": d.deadline, "facts": o.facts,
-                                     "policy": d.policy, "policy_digest": d.policy_digest,
-                                     "reasoner": d.reasoner, "fired": [r["id"] for r in d.fired]})),
-                    dict(case_id=case_id, seq=2, kind="assigned", actor=actor, on_date=o.found_on, recorded_at=now,
-                         data=_json({"targets": list(d.targets)})),
-                ])
+                    dict(case_id=case_id, seq=e.seq, kind=e.kind, actor=e.actor, on_date=e.on, recorded_at=now,
+                         data=_json(e.data)) for e in evs])
                 existing[o.natural_key] = case_id
                 out.append((case_id, True))
         return out
