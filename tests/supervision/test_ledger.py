@@ -145,3 +145,15 @@ def test_extend_deadline_and_tier_at_opening(sqlite_url, det, finding):
     out = step(sqlite_url, cid, "deadline_extended", actor="盟安委办", on=TODAY, data={"deadline": "2026-12-31"})
     assert out["deadline"] == "2026-12-31"
     assert sweep(sqlite_url, date(2026, 12, 31)) == []  # the extended deadline is honoured
+
+
+def test_found_by_on_the_record_routes_and_counts(sqlite_url, det, finding):
+    """GIVEN a record found by a provincial inspection WHEN opened THEN province-level listing."""
+    d = det("P1", [finding("coal26.4.1")])
+    d.found_by = "province"
+    assert open_cases([d], sqlite_url, TODAY)[0]["level"] == "province"
+    s = det("S1", [finding("coal26.4.1")])
+    s.found_by = "self_check"
+    assert open_cases([s], sqlite_url, TODAY)[0]["level"] == "county"
+    with Ledger(sqlite_url) as led:
+        assert [r["source"] for r in led.list_cases()] == ["inspection", "self_check"]

@@ -50,7 +50,7 @@ def checked_enterprise(enterprise: dict | None, where: str) -> dict:
         ent["credit_code"] = validate_credit_code(ent["credit_code"], f"{where}.enterprise.credit_code")
     if ent.get("region_code") is not None:
         ent["region_code"] = parse_region(ent["region_code"], f"{where}.enterprise.region_code").code
-    found_by = ent.get("found_by", "county")
+    found_by = ent.get("found_by", "county")  # the record-level found_by is checked by the record loader
     if found_by not in FOUND_BY:
         raise RecordError(diag("bad_value", f"{where}.enterprise.found_by", f"found_by 的值 {found_by!r} 无效（可选：{', '.join(FOUND_BY)}）",
                                f"found_by {found_by!r} is not accepted (accepted: {', '.join(FOUND_BY)})"))
@@ -72,7 +72,7 @@ def build_openings(determinations, ledger: Ledger, today: date, *, policy: str |
         pol = policy_for(ent.get("region_code"), policy)
         router = router_for(pol, reasoner)
         found_on = det.inspection_date or today
-        found_by = ent.get("found_by", "county")
+        found_by = getattr(det, "found_by", None) or ent.get("found_by") or "county"  # record key, else legacy
         findings = [f for f in det.findings if f.kind == "major" or pol.open_general_cases]
         majors = sum(1 for f in det.findings if f.kind == "major")
         tier = router.tier(facts_mod.tier_facts(sector=det.ruleset, major_count=majors, enterprise=ent))
