@@ -6,7 +6,7 @@ Run: ``python -m pytest benchmarks/bench_supervision.py --benchmark-enable``
 - ``routing``: routing decisions per second without a database (Router.route_opening: fact
   completion and validation, the reasoner, level/targets/deadline), for each reasoner;
 - ``ledger``: cases routed *and* written per second on a SQLite file (build_openings + open_many,
-  one transaction per batch of 200 findings);
+  one transaction per batch of 200 findings), and on PostgreSQL (compiled reasoner) when reachable;
 - soak: 200,000 routings through the durable_rules host in one process; prints RSS every 20,000 and
   fails if RSS grows by more than 25 MB after warm-up (a leak would grow with the count).
 """
@@ -91,6 +91,40 @@ def test_cases_routed_and_written_sqlite(benchmark, tmp_path, kind):
     benchmark.pedantic(batch, rounds=10, iterations=1, warmup_rounds=1)
     ledger.close()
     os.environ.pop("HAZARDRULES_REASONER", None)
+
+
+@pytest.fixture
+def pg_bench_url():
+    """A fresh PostgreSQL database on 127.0.0.1:5432 (skipped when the server is not there)."""
+    import uuid
+
+    psycopg = pytest.importorskip("psycopg")
+    admin = os.environ.get("HAZARDRULES_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+    name = f"hz_bench_{uuid.uuid4().hex[:10]}"
+    try:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except Exception as exc:  # noqa: BLE001
+        pytest.skip(f"PostgreSQL not reachable: {exc}")
+    yield admin.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.benchmark(group="ledger")
+def test_cases_routed_and_written_postgresql(benchmark, pg_bench_url):
+    ledger = Ledger(pg_bench_url)
+    ids = count()
+
+    def batch():
+        dets = [_D(f"P{next(ids)}", [_F(f"coal26.{j}.1", "major" if j % 2 else "violation") for j in range(4)])
+                for _ in range(50)]
+        openings, insp = build_openings(dets, ledger, FOUND, reasoner="compiled")
+        ledger.open_many(openings, actor="bench", inspections_rows=insp)
+
+    benchmark.extra_info["cases_per_round"] = 200
+    benchmark.pedantic(batch, rounds=10, iterations=1, warmup_rounds=1)
+    ledger.close()
 
 
 def _rss_mb() -> float:
