@@ -104,16 +104,9 @@ class Ledger:
         self.close()
 
     # -- opening ------------------------------------------------------------------------------
-    def last_closure(self, credit_code: str | None, name: str | None, rule: str) -> date | None:
-        """Date of the latest 销号 of ``rule`` at this enterprise (by credit code, else by name)."""
-        key = cases.c.credit_code == credit_code if credit_code else cases.c.enterprise_name == name
-        if not (credit_code or name):
-            return None
-        with self.engine.connect() as conn:
-            return conn.execute(select(func.max(cases.c.closed_on)).where(key, cases.c.rule == rule)).scalar()
-
     def last_closures(self, keys: list[tuple[str | None, str | None, str]]) -> dict[tuple, date]:
-        """:meth:`last_closure` for many ``(credit_code, name, rule)`` keys in one query."""
+        """Date of the latest 销号 of each ``(credit_code, name, rule)``: matched by credit code when
+        there is one, else by enterprise name; keys never closed are absent. One query."""
         rules = sorted({k[2] for k in keys})
         if not rules:
             return {}
