@@ -141,3 +141,13 @@ def test_durable_host_is_safe_across_threads(reasoners):
         got = list(pool.map(durable.fired, requests))
     assert got == [compiled.fired(r) for r in requests]
     assert len({tuple(g) for g in got}) > 3  # the requests really differ
+
+
+def test_zero_operand_trap_is_refused():
+    """durable_rules evaluates m.b * 0 + 2 as m.b + 2 (a falsy-zero bug): the host must not translate it."""
+    schema = facts_mod.schema()
+    text = "potential_deaths == days_overdue * 0 + 2"
+    rule = PolicyRule("z", "listing", "t", text, compile_condition(text, schema, "z"), {}, None, True, "z")
+    assert not _expressible(rule)
+    fine = "potential_deaths == days_overdue * 2 + 0"  # a trailing 0 is harmless: nothing follows it
+    assert _expressible(PolicyRule("f", "listing", "t", fine, compile_condition(fine, schema, "f"), {}, None, True, "f"))

@@ -16,6 +16,9 @@ host is built around each of them:
   serialise: "Object of type value is not JSON serializable", found by the hypothesis test);
 - ``not`` does not exist → pushed down to the comparisons (De Morgan; sound because facts are
   complete, so there is no unknown);
+- its arithmetic builder tests ``if self._right:``, so a literal ``0`` followed by another operation is
+  dropped *silently* (``m.b * 0 + 2`` evaluates as ``m.b + 2``; found by the hypothesis test) → such
+  an expression is refused as not expressible;
 - its JSON reader rejects some floats written with an exponent (``1e-05``, ``1e+16``: "Could not
   assert fact, error code: 204", found by the hypothesis test) → a request holding a float whose
   Python form has an exponent is answered by the compiled conditions instead (counted in
@@ -118,6 +121,10 @@ class _Translator:
             if not isinstance(node.left, ast.Name) and _has_name(node.right):
                 # durable_rules cannot serialise (m.a + 1) + m.b: a field may follow only a bare field
                 self.fail("复合算术的右边只能是常量 / after a compound term only a literal may follow")
+            if isinstance(node.left, ast.Binary) and isinstance(node.left.right, ast.Num) and node.left.right.value == 0:
+                # durable_rules' avalue._set_right tests `if self._right:`, so in m.b * 0 + 2 the zero is
+                # taken for "no operand" and the expression silently becomes m.b + 2
+                self.fail("算术中的 0 之后不能再接运算 / a 0 operand may not be followed by another operation")
             lhs, rhs = self.value(node.left), self.value(node.right)
             return {"+": lambda: lhs + rhs, "-": lambda: lhs - rhs, "*": lambda: lhs * rhs}[node.op]()
         self.fail(f"不支持的取值 {ast.dump(node)} / unsupported operand")
