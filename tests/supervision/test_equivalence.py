@@ -5,6 +5,7 @@ thresholds the policies use); (2) random conditions built from the condition lan
 (and/or/not, comparisons either way round, in / not in, arithmetic on the right) over random facts.
 """
 
+import os
 from itertools import count
 from pathlib import Path
 from types import SimpleNamespace
@@ -20,6 +21,7 @@ from hazardrules.supervision.policy import PolicyRule, load_policies
 from hazardrules.supervision.reasoner import CompiledReasoner
 
 ROOT = Path(__file__).resolve().parents[2]
+DEEP = bool(os.environ.get("HAZARDRULES_DEEP"))  # HAZARDRULES_DEEP=1: ten times more examples
 SECTORS = ["coal-mine", "metal-nonmetal-mine", "fire", "construction", "hazardous-chemicals", "power",
            "urban-gas", "fireworks", "industry-trade", "special-equipment", "civil-explosives", "other"]
 SMALL = st.integers(0, 40) | st.sampled_from([2, 3, 9, 10, 11, 12])
@@ -53,7 +55,7 @@ def reasoners():
     return out
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=2000 if DEEP else 200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(facts=complete_facts())
 def test_shipped_policies_agree(reasoners, facts):
     for compiled, durable in reasoners:
@@ -103,7 +105,7 @@ def _expressible(rule) -> bool:
     return True
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=1000 if DEEP else 50, deadline=None)
 @given(texts=st.lists(conditions, min_size=1, max_size=6), samples=st.lists(complete_facts(), min_size=5, max_size=5))
 def test_random_conditions_agree(texts, samples):
     schema = facts_mod.schema()
