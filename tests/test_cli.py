@@ -139,3 +139,13 @@ def test_edition_switch_by_date(runner, tmp_path):
     out = orjson.loads(r.stdout)
     assert out["edition"] == "2020" and out["document"] == "测试令第0号"
     assert [f["rule"] for f in out["findings"]] == ["mini20.4.1"]
+
+
+def test_many_undetermined_grouped_unless_verbose(runner, tmp_path):
+    """GIVEN a sparse record on a large ruleset WHEN checked THEN undetermined rules are summarised per group."""
+    path = _write(tmp_path, "sparse.yaml", "ruleset: coal-mine\ninspection_date: 2026-09-01\nfacts: {mine_type: underground}\n")
+    r = runner.invoke(main, ["check", path])
+    assert r.exit_code == 0, r.output
+    assert "2 瓦斯超限作业：" in r.output and "--verbose" in r.output
+    r = runner.invoke(main, ["check", "--verbose", path])
+    assert "coal26.5.2" in r.output and "需补充" in r.output

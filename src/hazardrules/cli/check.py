@@ -21,13 +21,14 @@ from .render import render_determination
               help="输出格式 / output format")
 @click.option("--edition", default=None, help="指定标准版本（默认按检查日期选择）/ force an edition")
 @click.option("--open-cases", is_flag=True, help="为发现的重大事故隐患建立督办案件 / open supervision cases")
+@click.option("-v", "--verbose", is_flag=True, help="逐条列出无法判定的规则 / list every undetermined rule")
 @click.option("--exit-zero", is_flag=True, help="发现重大事故隐患时也以 0 退出（仅输入错误返回 2）/ exit 0 even when a major hazard is found")
 @click.option("--db", "db_url", envvar="HAZARDRULES_DB", default=None, help="案件库 URL / case ledger URL (with --open-cases)")
 @click.option("--today", "today", default=None, metavar="YYYY-MM-DD",
               help="建案日期（默认今天）/ the date cases are opened on (default: today)")
 @lang_option
 @click.pass_context
-def check(ctx, files, fmt, edition, exit_zero, open_cases, db_url, today):
+def check(ctx, files, fmt, edition, verbose, exit_zero, open_cases, db_url, today):
     """检查记录是否存在重大事故隐患。Check inspection records for major accident hazards.
 
     退出码 / exit: 0 未发现重大事故隐患 none found, 1 发现 found, 2 输入或规则集错误 bad input.
@@ -58,7 +59,7 @@ def check(ctx, files, fmt, edition, exit_zero, open_cases, db_url, today):
             results.append(det)
             found = found or det.major_hazard
             if fmt == "table":
-                click.echo(render_determination(det, lang))
+                click.echo(render_determination(det, lang, verbose))
                 if det.major_hazard:
                     click.echo(_tier_line(det, lang))
             elif fmt == "jsonl":

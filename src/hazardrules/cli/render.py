@@ -18,7 +18,10 @@ _T = {
 }
 
 
-def render_determination(det: Determination, lang: str = "zh") -> str:
+GROUPED_ABOVE = 15  # more undetermined rules than this are summarised per group unless verbose
+
+
+def render_determination(det: Determination, lang: str = "zh", verbose: bool = False) -> str:
     t = _T[lang]
     rs = det.compiled
     title = rs.title if lang == "zh" else (rs.title_en or rs.title)
@@ -40,6 +43,10 @@ def render_determination(det: Determination, lang: str = "zh") -> str:
     und = det.undetermined
     if und:
         lines.append(f"{t['undetermined']}：{len(und)} {t['items']}" if lang == "zh" else f"{t['undetermined']}: {len(und)}")
+    if len(und) > GROUPED_ABOVE and not verbose:
+        lines.extend(_grouped(det, und, lang))
+        und = []
+    if und:
         for u in und:
             title_u = u["title"] if lang == "zh" else (rs.rule_by_id[u["rule"]].title_en or u["title"])
             need = "、".join(_label(rs, m, lang) for m in u["missing"]) if lang == "zh" else ", ".join(
@@ -50,6 +57,28 @@ def render_determination(det: Determination, lang: str = "zh") -> str:
     lines.append(f"{t['na']} {len(det.not_applicable)} {t['items']}{sep}{t['passed']} {len(det.passed)} {t['items']}"
                  if lang == "zh" else f"{t['na']}: {len(det.not_applicable)}{sep}{t['passed']}: {len(det.passed)}")
     return "\n".join(lines) + "\n"
+
+
+def _grouped(det: Determination, und: list[dict], lang: str) -> list[str]:
+    """One line per group (aspect): how many rules wait for facts, and how many distinct facts they need."""
+    rs = det.compiled
+    titles = {g.id: (g.title if lang == "zh" else (g.title_en or g.title)) for g in rs.groups}
+    order = {g.id: i for i, g in enumerate(rs.groups)}
+    by_group: dict = {}
+    for u in und:
+        gid = rs.rule_by_id[u["rule"]].group
+        rules, facts = by_group.setdefault(gid, ([], set()))
+        rules.append(u["rule"])
+        facts.update(u["missing"])
+    out = []
+    for gid in sorted(by_group, key=lambda g: order.get(g, len(order))):
+        rules, facts = by_group[gid]
+        name = f"{gid} {titles.get(gid, '')}".strip() if gid else ("其他" if lang == "zh" else "other")
+        out.append(f"  {name}：{len(rules)} 项，需补充 {len(facts)} 个事实" if lang == "zh"
+                   else f"  {name}: {len(rules)} rules, {len(facts)} facts needed")
+    out.append("  （用 --verbose 逐条列出；用 hazardrules checklist 生成待填记录）" if lang == "zh"
+               else "  (--verbose lists each rule; hazardrules checklist prints a record to fill in)")
+    return out
 
 
 def _label(rs, path: str, lang: str) -> str:

@@ -11,9 +11,14 @@ have is spelled out here:
   ends agree (``runtime.cmp_interval``).
 - ``/`` by zero, ``min``/``max`` with a null argument, ``lookup`` of an unlisted key: null.
 
-Not supported (the rule falls back to the Python back end, see :class:`Unsupported`): a condition
-inside ``any``/``all``/``count``/``sum`` that reads a record-level fact (``list.eval`` cannot see
-other columns), and a count interval used anywhere but in a comparison.
+``list.eval`` cannot see other columns, so a list condition that also reads a record-level fact
+(``any(shafts, collar_m < flood_level_m + 1)``) is registered as a :class:`FlatQuantifier`: the
+ruleset explodes the list next to the record's columns, evaluates the condition on the flat rows and
+aggregates per record (see :mod:`.polars_ruleset`).
+
+Not supported (the rule falls back to the Python back end, see :class:`Unsupported`): such an
+outer-scope read inside a nested list condition, and a count interval used anywhere but in a
+comparison.
 """
 
 from __future__ import annotations
@@ -53,12 +58,28 @@ def compare_interval(iv: Iv, op: str, k: pl.Expr) -> pl.Expr:
     return pl.when(at_lo == at_hi).then(at_lo)
 
 
+@dataclass(frozen=True)
+class FlatQuantifier:
+    """A list condition reading record-level facts, computed by explode + group-by into ``key``."""
+
+    key: str
+    func: str  # any | all | count | sum
+    list_field: str
+    body: pl.Expr  # over the exploded item column ITEM and record-level columns
+    outer: tuple[str, ...]  # record-level columns the body reads
+
+
+ITEM = "__item"
+
+
 class PolarsCompiler:
     """Compiles one checked condition to a Polars boolean expression (null = unknown)."""
 
-    def __init__(self, checked: Checked, tables: dict):
+    def __init__(self, checked: Checked, tables: dict, flat: list | None = None):
         self.c = checked
         self.tables = tables  # name -> Table (with .values)
+        self.flat = flat if flat is not None else []  # FlatQuantifiers registered while compiling
+        self.flat_mode = False  # compiling the body of a FlatQuantifier
 
     def compile(self) -> pl.Expr:
         value = self.emit(self.c.root, 0)
@@ -89,6 +110,8 @@ class PolarsCompiler:
 
     def e_Name(self, node, depth):
         ref = self.c.refs[id(node)]
+        if self.flat_mode:
+            return pl.col(ref.field.name) if ref.level == 0 else pl.col(ITEM).struct.field(ref.field.name)
         if ref.level == 0 and depth == 0:
             return pl.col(ref.field.name)
         if ref.level == depth:
@@ -141,26 +164,65 @@ class PolarsCompiler:
         body = self.expr(node.args[1], depth + 1)
         return lst, lst.list.eval(body)
 
+    def _outer(self, node: ast.Call, depth) -> list[str]:
+        """Record-level fields read by a list condition (empty: ``list.eval`` can do it)."""
+        names = []
+        for n in ast.walk(node.args[1]):
+            ref = self.c.refs.get(id(n)) if isinstance(n, ast.Name) else None
+            if ref is not None and ref.level < depth + 1 and ref.field.name not in names:
+                names.append(ref.field.name)
+        return names
+
+    def _quantifier(self, node: ast.Call, depth, build):
+        outer = self._outer(node, depth)
+        if not outer:
+            return build(node, depth)
+        if depth > 0 or self.flat_mode or any(isinstance(n, ast.Call) and n.func in ("any", "all", "count", "sum")
+                                              for n in ast.walk(node.args[1])):
+            raise Unsupported("a nested list condition reads facts from an outer scope")
+        self.flat_mode = True
+        try:
+            body = self.expr(node.args[1], 1)
+        finally:
+            self.flat_mode = False
+        key = f"__q{len(self.flat)}_{id(node)}"
+        self.flat.append(FlatQuantifier(key, node.func, node.args[0].name, body, tuple(outer)))
+        if node.func == "count":
+            return Iv(pl.col(key + "_lo"), pl.col(key + "_hi"))
+        return pl.col(key)
+
     def _some(self, values: pl.Expr, fill: bool) -> pl.Expr:
         return values.list.eval(pl.element().fill_null(fill)).list.any()
 
     def c_any(self, node, depth):
+        return self._quantifier(node, depth, self._any)
+
+    def _any(self, node, depth):
         _, b = self._items(node, depth)
         return pl.when(self._some(b, False)).then(True).when(~self._some(b, True)).then(False)
 
     def c_all(self, node, depth):
+        return self._quantifier(node, depth, self._all)
+
+    def _all(self, node, depth):
         _, b = self._items(node, depth)
         some_false = b.list.eval((~pl.element()).fill_null(False)).list.any()
         some_false_or_unknown = b.list.eval((~pl.element()).fill_null(True)).list.any()
         return pl.when(some_false).then(False).when(~some_false_or_unknown).then(True)
 
     def c_count(self, node, depth):
+        return self._quantifier(node, depth, self._count)
+
+    def _count(self, node, depth):
         lst, b = self._items(node, depth)
         lo = b.list.eval(pl.element().fill_null(False).cast(pl.Int64)).list.sum()
         hi = b.list.eval(pl.element().fill_null(True).cast(pl.Int64)).list.sum()
         return Iv(pl.when(lst.is_not_null()).then(lo), pl.when(lst.is_not_null()).then(hi))
 
     def c_sum(self, node, depth):
+        return self._quantifier(node, depth, self._sum)
+
+    def _sum(self, node, depth):
         lst, b = self._items(node, depth)
         has_unknown = b.list.eval(pl.element().is_null()).list.any()
         return pl.when(lst.is_not_null() & ~has_unknown).then(b.list.sum().cast(pl.Float64))
@@ -206,6 +268,41 @@ class PolarsCompiler:
         return key.replace_strict(mapping, default=None, return_dtype=pl.Float64)
 
 
-def compile_polars(checked: Checked, tables: dict) -> pl.Expr:
-    """The Polars expression of a checked condition; raise :class:`Unsupported` if not expressible."""
-    return PolarsCompiler(checked, tables).compile()
+def compile_polars(checked: Checked, tables: dict, flat: list | None = None) -> pl.Expr:
+    """The Polars expression of a checked condition; raise :class:`Unsupported` if not expressible.
+
+    List conditions that need the explode path are appended to ``flat`` (required if any occur).
+    """
+    if flat is None:
+        flat = []
+        expr = PolarsCompiler(checked, tables, flat).compile()
+        if flat:
+            raise Unsupported("a list condition reads record-level facts (needs a PolarsRuleset)")
+        return expr
+    return PolarsCompiler(checked, tables, flat).compile()
+
+
+def flat_columns(frame: pl.DataFrame, quantifiers: list[FlatQuantifier]) -> list[pl.Series]:
+    """The per-record values of the explode-path list conditions, aligned with ``frame``'s rows."""
+    out: list[pl.Series] = []
+    for q in quantifiers:
+        base = frame.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("__row"), pl.col(q.list_field).alias(ITEM),
+                            pl.col(q.list_field).list.len().alias("__n"), *[pl.col(n) for n in q.outer])
+        v = pl.col("__v")
+        flat = base.explode(ITEM).select("__row", "__n", q.body.alias("__v"))
+        n = pl.col("__n").first()
+        if q.func == "any":
+            agg = [pl.when(n.is_null()).then(None).when(n == 0).then(False).when(v.fill_null(False).any()).then(True)
+                   .when(~v.fill_null(True).any()).then(False).alias(q.key)]
+        elif q.func == "all":
+            agg = [pl.when(n.is_null()).then(None).when(n == 0).then(True).when((~v).fill_null(False).any()).then(False)
+                   .when(~(~v).fill_null(True).any()).then(True).alias(q.key)]
+        elif q.func == "count":
+            agg = [pl.when(n.is_null()).then(None).when(n == 0).then(0).otherwise(v.fill_null(fill).cast(pl.Int64).sum())
+                   .alias(q.key + suffix) for fill, suffix in ((False, "_lo"), (True, "_hi"))]
+        else:  # sum
+            agg = [pl.when(n.is_null()).then(None).when(n == 0).then(0.0).when(~v.is_null().any())
+                   .then(v.sum().cast(pl.Float64)).alias(q.key)]
+        result = flat.group_by("__row", maintain_order=True).agg(agg).sort("__row")
+        out.extend(result.get_column(c) for c in result.columns if c != "__row")
+    return out

@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from ..compile import CompiledRule, CompiledRuleset, counted_elements
-from .polars_expr import compile_polars
+from .polars_expr import FlatQuantifier, compile_polars, flat_columns
 from .schema import Unsupported, polars_schema, row_facts
 
 
@@ -39,11 +39,12 @@ class PolarsRuleset:
         self.rs = rs
         self.schema = polars_schema(rs.fields)
         self.fallback: dict[str, str] = {}
+        self.flat: list[FlatQuantifier] = []  # list conditions computed by explode + group-by
         tables = rs.tables
         elements: dict[str, pl.Expr | Unsupported] = {}
         for e in rs.elements:
             try:
-                elements[e.id] = element_value(self._cond(e.applies, tables), compile_polars(e.when, tables))
+                elements[e.id] = element_value(self._cond(e.applies, tables), self._compile(e.when, tables))
             except Unsupported as exc:
                 elements[e.id] = exc
         self.exprs: list[pl.Expr | None] = []
@@ -54,9 +55,14 @@ class PolarsRuleset:
                 self.fallback[r.id] = exc.reason
                 self.exprs.append(None)
 
-    @staticmethod
-    def _cond(checked, tables):
-        return None if checked is None else compile_polars(checked, tables)
+    def _compile(self, checked, tables) -> pl.Expr:
+        found: list[FlatQuantifier] = []
+        expr = compile_polars(checked, tables, found)  # registers only if the whole condition compiles
+        self.flat.extend(found)
+        return expr
+
+    def _cond(self, checked, tables):
+        return None if checked is None else self._compile(checked, tables)
 
     def _rule(self, r: CompiledRule, tables, elements) -> pl.Expr:
         applies = self._cond(r.applies, tables)
@@ -71,7 +77,7 @@ class PolarsRuleset:
             hi = pl.sum_horizontal([m.fill_null(True).cast(pl.Int64) for m in members]) if members else pl.lit(0)
             when = pl.when(lo >= r.at_least).then(True).when(hi < r.at_least).then(False)
         else:
-            when = compile_polars(r.when, tables)
+            when = self._compile(r.when, tables)
         return status_expr(applies, when)
 
     def conform(self, frame: pl.DataFrame | pl.LazyFrame):
@@ -84,7 +90,8 @@ class PolarsRuleset:
         """One status column per rule, in rule order; fallback rules come from the Python back end."""
         facts = self.conform(frame)
         exprs = [e for e in self.exprs if e is not None]
-        out = facts.lazy().select(exprs).collect() if exprs else pl.DataFrame()
+        source = facts.hstack(flat_columns(facts, self.flat)) if self.flat else facts
+        out = source.lazy().select(exprs).collect() if exprs else pl.DataFrame()
         if self.fallback:
             out = out.hstack(self._python_columns(facts)) if exprs else self._python_columns(facts)
         return out.select([r.id for r in self.rs.rules])
