@@ -283,26 +283,33 @@ def compile_polars(checked: Checked, tables: dict, flat: list | None = None) -> 
 
 
 def flat_columns(frame: pl.DataFrame, quantifiers: list[FlatQuantifier]) -> list[pl.Series]:
-    """The per-record values of the explode-path list conditions, aligned with ``frame``'s rows."""
+    """The per-record values of the explode-path list conditions, aligned with ``frame``'s rows.
+
+    Items are aggregated per record; records whose list is empty or not recorded (which explode may
+    drop or turn into one null item) take the empty-list or null answer from the list length.
+    """
     out: list[pl.Series] = []
     for q in quantifiers:
         base = frame.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("__row"), pl.col(q.list_field).alias(ITEM),
                             pl.col(q.list_field).list.len().alias("__n"), *[pl.col(n) for n in q.outer])
+        flat = base.filter(pl.col("__n") > 0).explode(ITEM).select("__row", q.body.alias("__v"))
         v = pl.col("__v")
-        flat = base.explode(ITEM).select("__row", "__n", q.body.alias("__v"))
-        n = pl.col("__n").first()
+        per_row = flat.group_by("__row").agg(
+            v.fill_null(False).cast(pl.Int64).sum().alias("__lo"),  # items true
+            v.fill_null(True).cast(pl.Int64).sum().alias("__hi"),  # items true or unknown
+            v.is_null().any().alias("__unknown"),
+            v.sum().cast(pl.Float64).alias("__sum"))
+        m = base.select("__row", "__n").join(per_row, on="__row", how="left").sort("__row")
+        n, lo, hi = pl.col("__n"), pl.col("__lo"), pl.col("__hi")
         if q.func == "any":
-            agg = [pl.when(n.is_null()).then(None).when(n == 0).then(False).when(v.fill_null(False).any()).then(True)
-                   .when(~v.fill_null(True).any()).then(False).alias(q.key)]
+            exprs = [pl.when(n == 0).then(False).when(lo > 0).then(True).when(hi == 0).then(False).alias(q.key)]
         elif q.func == "all":
-            agg = [pl.when(n.is_null()).then(None).when(n == 0).then(True).when((~v).fill_null(False).any()).then(False)
-                   .when(~(~v).fill_null(True).any()).then(True).alias(q.key)]
+            exprs = [pl.when(n == 0).then(True).when(hi < n).then(False).when(lo == n).then(True).alias(q.key)]
         elif q.func == "count":
-            agg = [pl.when(n.is_null()).then(None).when(n == 0).then(0).otherwise(v.fill_null(fill).cast(pl.Int64).sum())
-                   .alias(q.key + suffix) for fill, suffix in ((False, "_lo"), (True, "_hi"))]
+            exprs = [pl.when(n == 0).then(0).otherwise(lo).alias(q.key + "_lo"),
+                     pl.when(n == 0).then(0).otherwise(hi).alias(q.key + "_hi")]
         else:  # sum
-            agg = [pl.when(n.is_null()).then(None).when(n == 0).then(0.0).when(~v.is_null().any())
-                   .then(v.sum().cast(pl.Float64)).alias(q.key)]
-        result = flat.group_by("__row", maintain_order=True).agg(agg).sort("__row")
-        out.extend(result.get_column(c) for c in result.columns if c != "__row")
+            exprs = [pl.when(n == 0).then(0.0).when(~pl.col("__unknown")).then(pl.col("__sum")).alias(q.key)]
+        result = m.select(exprs)  # n null (list not recorded): every branch is skipped -> null
+        out.extend(result.get_columns())
     return out
