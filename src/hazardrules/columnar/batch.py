@@ -1,0 +1,296 @@
+"""``hazardrules batch --engine columnar``: judge whole files as columns with Polars.
+
+Each input file is read as a frame (Parquet row groups of up to ``BLOCK`` rows at a time, CSV and
+JSONL whole). Rows are grouped by ruleset and edition; rows that pass the vectorised checks of
+:mod:`.validate` are judged by :class:`PolarsRuleset`, every other row goes through the Python
+back end row by row (``batch.rows.judge``), which writes the determination or the exact error
+object. A file Polars cannot read cleanly (ragged CSV, truncated JSONL line, damaged Parquet) is
+streamed through the Python back end whole, so each row still gets its own output row. Output rows
+are the ``summary`` rows of the Python batch, in input order; ``--detail full`` is refused here.
+"""
+
+from __future__ import annotations
+
+import time
+
+import polars as pl
+
+from ..batch.progress import Progress, Summary
+from ..batch.rows import judge
+from ..batch.runner import Options, run_batch
+from ..batch.sources import RawRow, input_format, total_bytes
+from ..batch.writers import open_writer, output_format
+from ..errors import HazardRulesError, LoadError, diag
+from .polars_ruleset import PolarsRuleset
+from .validate import ENVELOPE, clean_column, date_column, edition_expr
+
+BLOCK = 1_000_000
+OUT_COLUMNS = ("row", "where", "ok", "record_id", "ruleset", "edition", "version", "digest", "inspection_date",
+               "major_hazard", "fired", "undetermined", "error", "message", "message_en", "detail")
+
+
+def run_columnar(inputs: list[str], output: str, *, options: Options = Options(), input_fmt: str | None = None,
+                 output_fmt: str | None = None, progress: bool = False, workers: int = 1) -> Summary:
+    if options.detail != "summary":
+        raise LoadError(diag("columnar_detail", "--detail", "列式引擎只输出 summary（结论和规则编号）；完整判定请用 --engine python",
+                             "the columnar engine writes summary rows only; use --engine python for --detail full"))
+    from ..engine import Engine
+
+    formats = [input_format(p, input_fmt) for p in inputs]
+    out_fmt = output_format(output, output_fmt)
+    engine = Engine(options.rules_dir)
+    judge_ctx = _Judge(engine, options)
+    writer = open_writer(output, out_fmt)
+    summary = Summary(engine="columnar", workers=workers)
+    bar = Progress(total_bytes(inputs), progress, options.lang)
+    start = time.perf_counter()
+    next_row = 1
+    try:
+        for path, fmt in zip(inputs, formats):
+            for frame, where_kind, nbytes in _frames(path, fmt):
+                if frame is None:  # not readable as columns: the streaming Python path, row by row
+                    part = _python_file(path, fmt, options, next_row)
+                else:
+                    part = judge_ctx.frame(frame, path, where_kind, next_row)
+                next_row += part.height
+                _write(writer, part, out_fmt)
+                counts = _count(part)
+                summary.add(counts)
+                bar.update(counts.rows, nbytes)
+        writer.commit()
+    except BaseException:
+        writer.abort()
+        bar.close()
+        raise
+    bar.close()
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def _frames(path: str, fmt: str):
+    """(frame or None, where-kind, bytes) per block of the file; None means "use the Python path"."""
+    import os
+
+    size = os.path.getsize(path) if os.path.isfile(path) else 0
+    try:
+        if fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            pf = pq.ParquetFile(path)
+            total = max(1, pf.metadata.num_rows)
+            for batch in pf.iter_batches(batch_size=BLOCK):
+                yield pl.from_arrow(batch), "#", int(size * batch.num_rows / total)
+            return
+        if fmt == "csv":
+            yield _read_csv(path), ":csv", size
+            return
+        frame = pl.read_ndjson(path)
+        if "facts" in frame.columns and isinstance(frame.schema["facts"], pl.Struct):
+            frame = frame.unnest("facts")
+        yield frame, ":jsonl", size
+    except Exception:  # noqa: BLE001 - any reader failure: fall back to the row-by-row reader
+        yield None, "", size
+
+
+def _read_csv(path: str) -> pl.DataFrame:
+    """Every cell as text (stripped, empty = null); pyarrow refuses rows with a wrong column count."""
+    import csv
+
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    delimiter = "\t" if path.lower().endswith(".tsv") else ","
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle, delimiter=delimiter))
+    if len(set(header)) != len(header) or not all(h.strip() for h in header):
+        raise ValueError("bad header")  # the Python reader reports it
+    table = pacsv.read_csv(path, read_options=pacsv.ReadOptions(encoding="utf8"),
+                           parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+                           convert_options=pacsv.ConvertOptions(column_types={h: pa.string() for h in header},
+                                                                strings_can_be_null=False))
+    frame = pl.from_arrow(table)
+    frame = frame.rename({h: h.strip() for h in frame.columns})
+    return frame.with_columns(pl.all().str.strip_chars().replace("", None))
+
+
+def _python_file(path: str, fmt: str, options: Options, first_row: int) -> pl.DataFrame:
+    import tempfile
+
+    import pyarrow.parquet as pq
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = f"{tmp}/rows.parquet"
+        run_batch([path], out, options=options, input_fmt=fmt, output_fmt="parquet")
+        part = pl.from_arrow(pq.read_table(out))
+    return part.with_columns((pl.col("row") + (first_row - 1)).cast(pl.Int64))
+
+
+class _Judge:
+    def __init__(self, engine, options: Options):
+        self.engine = engine
+        self.options = options
+        self._polars: dict = {}
+
+    def polars(self, rs) -> PolarsRuleset:
+        key = (rs.id, rs.edition)
+        if key not in self._polars:
+            self._polars[key] = PolarsRuleset(rs)
+        return self._polars[key]
+
+    def frame(self, frame: pl.DataFrame, path: str, where_kind: str, first_row: int) -> pl.DataFrame:
+        n = frame.height
+        frame = frame.with_columns(pl.int_range(first_row, first_row + n, dtype=pl.Int64).alias("__row"),
+                                   pl.int_range(1, n + 1, dtype=pl.Int64).alias("__pos"))
+        parts, python_rows = [], []
+        schema = frame.schema
+        if "ruleset" not in schema or schema["ruleset"] != pl.String:
+            python_rows.append(frame)
+        else:
+            for (rid,), group in frame.group_by("ruleset", maintain_order=True):
+                done, rest = self._ruleset(group, rid, path, where_kind)
+                parts.extend(done)
+                python_rows.append(rest)
+        for rest in python_rows:
+            if rest.height:
+                parts.append(self._python_rows(rest, path, where_kind))
+        return pl.concat(parts, how="vertical").sort("row") if parts else _empty()
+
+    def _ruleset(self, group: pl.DataFrame, rid, path: str, where_kind: str):
+        try:
+            editions = self.engine.editions(rid) if rid is not None else None
+        except HazardRulesError:
+            editions = None
+        if not editions:
+            return [], group
+        schema = group.schema
+        edition_col = None
+        if self.options.edition is not None:
+            edition_col = pl.lit(str(self.options.edition), pl.String)
+        elif "edition" in schema:
+            if schema["edition"] != pl.String:
+                return [], group
+            edition_col = pl.col("edition")
+        group = group.with_columns(edition_expr(editions, date_column(schema), edition_col).alias("__ed"))
+        done = []
+        rest = [group.filter(pl.col("__ed").is_null())]
+        for (idx,), sub in group.filter(pl.col("__ed").is_not_null()).group_by("__ed", maintain_order=True):
+            judged, odd = self._edition(sub, editions[idx], path, where_kind)
+            done.append(judged)
+            rest.append(odd)
+        return done, pl.concat([r.drop("__ed") for r in rest], how="diagonal_relaxed")
+
+    def _edition(self, sub: pl.DataFrame, rs, path: str, where_kind: str):
+        schema = sub.schema
+        cleaned, ok = [], [pl.lit(True)]
+        for col, dtype in schema.items():
+            if col in ENVELOPE or col.startswith(("__", "enterprise.")):
+                continue
+            name = col[6:] if col.startswith("facts.") else col
+            f = rs.fields.get(name)
+            if f is None:
+                ok.append(pl.col(col).is_null())
+                continue
+            value, good = clean_column(col, dtype, f)
+            cleaned.append(value.alias(name))
+            ok.append(good)
+        if "inspection_date" in schema and schema["inspection_date"] not in (pl.String, pl.Date):
+            ok.append(pl.col("inspection_date").is_null())
+        sub = sub.with_columns(pl.all_horizontal(ok).alias("__ok"))
+        good = sub.filter(pl.col("__ok"))
+        odd = sub.filter(~pl.col("__ok")).drop("__ok")
+        pr = self.polars(rs)
+        statuses = pr.statuses(good.select(cleaned) if cleaned else pl.DataFrame({"__n": [0] * good.height}))
+        return self._rows(good, statuses, rs, path, where_kind), odd
+
+    def _rows(self, good: pl.DataFrame, statuses: pl.DataFrame, rs, path: str, where_kind: str) -> pl.DataFrame:
+        ids = [r.id for r in rs.rules]
+        major = [rs.rules[i].id for i in rs.major_indexes]
+        s = statuses
+
+        def listed(code: int):
+            return pl.concat_list([pl.when(pl.col(i) == code).then(pl.lit(i)) for i in ids]).list.drop_nulls()
+
+        verdict = s.select(pl.any_horizontal([pl.col(i) == 1 for i in major]) if major else pl.lit(False),
+                           listed(1).alias("fired"), listed(2).alias("undetermined"))
+        date = good.get_column("inspection_date").cast(pl.String) if "inspection_date" in good.columns else None
+        sep = "#" if where_kind == "#" else ":"
+        rid = good.get_column("record_id").cast(pl.String) if "record_id" in good.columns else None
+        return pl.DataFrame({
+            "row": good.get_column("__row"),
+            "where": good.select(pl.lit(f"{path}{sep}") + (pl.col("__pos") + (1 if where_kind == ":csv" else 0))
+                                 .cast(pl.String)).to_series(),
+            "ok": pl.Series([True] * good.height, dtype=pl.Boolean),
+            "record_id": rid if rid is not None else pl.Series([None] * good.height, dtype=pl.String),
+            "ruleset": pl.Series([rs.id] * good.height, dtype=pl.String),
+            "edition": pl.Series([rs.edition] * good.height, dtype=pl.String),
+            "version": pl.Series([rs.version] * good.height, dtype=pl.String),
+            "digest": pl.Series([rs.digest] * good.height, dtype=pl.String),
+            "inspection_date": date.str.strip_chars() if date is not None else pl.Series([None] * good.height, dtype=pl.String),
+            "major_hazard": verdict.to_series(0),
+            "fired": verdict.get_column("fired"),
+            "undetermined": verdict.get_column("undetermined"),
+        }).with_columns([pl.lit(None, pl.String).alias(c) for c in ("error", "message", "message_en", "detail")])
+
+    def _python_rows(self, rest: pl.DataFrame, path: str, where_kind: str) -> pl.DataFrame:
+        rows = []
+        cols = [c for c in rest.columns if not c.startswith("__")]
+        for rec in rest.select(cols + ["__row", "__pos"]).iter_rows(named=True):
+            row, pos = rec.pop("__row"), rec.pop("__pos")
+            if where_kind == "#":
+                raw = RawRow(row, f"{path}#{pos}", "dict", rec)
+            else:
+                line = pos + 1 if where_kind == ":csv" else pos
+                raw = RawRow(row, f"{path}:{line}", "dict", rec)
+            out = judge(self.engine, raw, None, edition=self.options.edition, detail="summary", lang=self.options.lang)
+            rows.append({c: out.get(c) for c in OUT_COLUMNS[:-1]} | {"detail": None if out["ok"] else _json(out)})
+        return pl.DataFrame(rows, schema=_schema())
+
+
+def _json(out: dict) -> str:
+    import orjson
+
+    return orjson.dumps({"diagnostics": out.get("diagnostics")}).decode()
+
+
+def _schema() -> dict:
+    s, lst = pl.String, pl.List(pl.String)
+    return {"row": pl.Int64, "where": s, "ok": pl.Boolean, "record_id": s, "ruleset": s, "edition": s, "version": s,
+            "digest": s, "inspection_date": s, "major_hazard": pl.Boolean, "fired": lst, "undetermined": lst,
+            "error": s, "message": s, "message_en": s, "detail": s}
+
+
+def _empty() -> pl.DataFrame:
+    return pl.DataFrame(schema=_schema())
+
+
+def _count(part: pl.DataFrame) -> Summary:
+    s = Summary()
+    s.rows = part.height
+    ok = part.get_column("ok")
+    s.judged = int(ok.sum())
+    s.errors = s.rows - s.judged
+    s.major = int(part.get_column("major_hazard").fill_null(False).sum())
+    for r, e, n in part.filter(pl.col("ok")).group_by(["ruleset", "edition"]).len().iter_rows():
+        s.by_ruleset[f"{r}@{e}"] = n
+    return s
+
+
+def _write(writer, part: pl.DataFrame, fmt: str) -> None:
+    part = part.select([pl.col(c).cast(t) for c, t in _schema().items()])
+    if fmt == "parquet":
+        writer.write_table(part.to_arrow())
+        return
+    import orjson
+
+    keys_ok = ("row", "where", "ok", "record_id", "ruleset", "edition", "version", "digest", "inspection_date",
+               "major_hazard", "fired", "undetermined")
+    lines = []
+    for r in part.iter_rows(named=True):
+        if r["ok"]:
+            out = {k: r[k] for k in keys_ok}
+        else:
+            out = {"row": r["row"], "where": r["where"], "ok": False, "record_id": r["record_id"], "ruleset": r["ruleset"],
+                   "error": r["error"], "message": r["message"], "message_en": r["message_en"],
+                   **(orjson.loads(r["detail"]) if r["detail"] else {})}
+        lines.append(orjson.dumps(out) + b"\n")
+    writer.write(b"".join(lines))

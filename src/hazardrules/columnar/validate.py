@@ -1,0 +1,112 @@
+"""Vectorised record validation for the columnar batch: which rows can be judged as columns.
+
+A row passes only if every check the Python back end makes (``records.normalize_facts`` with CSV
+coercion, the envelope, the edition in force) is certain to succeed *and* to give the same value.
+The checks are deliberately conservative: anything unusual (an unknown column with a value, text
+that is not a plain decimal number, a list-of-units fact, an undated record) sends the row to the
+Python back end, which judges it or writes its error object with the exact message. So the columnar
+path can only be slower on odd rows, never different.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ..compile import CompiledRuleset
+from ..expr.fields import Field
+
+_DECIMAL = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+_ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_BOOL_TEXT = {"true": True, "false": False, "是": True, "否": False, "1": True, "0": False}
+ENVELOPE = ("ruleset", "edition", "record_id", "inspection_date")
+
+
+def _is_text(dtype) -> bool:
+    return dtype == pl.String
+
+
+def _is_numeric(dtype) -> bool:
+    return dtype.is_numeric()
+
+
+def clean_column(col: str, dtype, f: Field) -> tuple[pl.Expr, pl.Expr]:
+    """(normalised value, row is acceptable) for one fact column; null input is always acceptable."""
+    c = pl.col(col)
+    present = c.is_not_null()
+    t = f.type
+    if t in ("number", "integer"):
+        if _is_text(dtype):
+            text = c.str.strip_chars()
+            value = pl.when(text.str.contains(_DECIMAL)).then(text.cast(pl.Float64, strict=False))
+        elif _is_numeric(dtype):
+            value = c.cast(pl.Float64)
+        else:
+            return pl.lit(None, pl.Float64), ~present
+        ok = value.is_not_null() & value.is_finite()
+        if t == "integer":
+            ok = ok & (value.round(0) == value)
+        if f.min is not None:
+            ok = ok & (value >= f.min)
+        if f.max is not None:
+            ok = ok & (value <= f.max)
+        return value, ~present | ok.fill_null(False)
+    if t == "bool":
+        if dtype == pl.Boolean:
+            return c, pl.lit(True)
+        if _is_text(dtype):
+            value = c.str.strip_chars().str.to_lowercase().replace_strict(_BOOL_TEXT, default=None, return_dtype=pl.Boolean)
+            return value, ~present | value.is_not_null()
+        return pl.lit(None, pl.Boolean), ~present
+    if t == "enum":
+        if not _is_text(dtype):
+            return pl.lit(None, pl.String), ~present
+        values = f.values or {}
+        mapping = {v: v for v in values}
+        for v, label in values.items():
+            mapping.setdefault(label, v)
+        value = c.replace_strict(mapping, default=None, return_dtype=pl.String)
+        return value, ~present | value.is_not_null()
+    if t == "date":
+        if dtype == pl.Date:
+            return c, pl.lit(True)
+        if _is_text(dtype):
+            text = c.str.strip_chars()
+            value = pl.when(text.str.contains(_ISO_DATE)).then(text.str.to_date("%Y-%m-%d", strict=False))
+            return value, ~present | value.is_not_null()
+        return pl.lit(None, pl.Date), ~present
+    if t == "string":
+        if _is_text(dtype):
+            return c, pl.lit(True)
+        return pl.lit(None, pl.String), ~present
+    return pl.lit(None), ~present  # list of units: judged by the Python back end
+
+
+def edition_expr(editions: list[CompiledRuleset], date_col: pl.Expr, edition_col: pl.Expr | None) -> pl.Expr:
+    """Index of the edition that applies to each row (null: let the Python back end decide/explain)."""
+    chosen = None
+    for i, rs in reversed(list(enumerate(editions))):  # newest first, as Engine.ruleset
+        in_force = date_col >= rs.effective_from
+        if rs.effective_to is not None:
+            in_force = in_force & (date_col <= rs.effective_to)
+        chosen = (pl.when(in_force).then(pl.lit(i, pl.Int32)) if chosen is None
+                  else chosen.when(in_force).then(pl.lit(i, pl.Int32)))
+    by_date = chosen if chosen is not None else pl.lit(None, pl.Int32)
+    if edition_col is None:
+        return by_date
+    named = None
+    for i, rs in enumerate(editions):
+        named = (pl.when(edition_col == rs.edition).then(pl.lit(i, pl.Int32)) if named is None
+                 else named.when(edition_col == rs.edition).then(pl.lit(i, pl.Int32)))
+    return pl.when(edition_col.is_not_null()).then(named).otherwise(by_date)
+
+
+def date_column(frame_schema: dict) -> pl.Expr:
+    dtype = frame_schema.get("inspection_date")
+    if dtype is None:
+        return pl.lit(None, pl.Date)
+    if dtype == pl.Date:
+        return pl.col("inspection_date")
+    if _is_text(dtype):
+        text = pl.col("inspection_date").str.strip_chars()
+        return pl.when(text.str.contains(_ISO_DATE)).then(text.str.to_date("%Y-%m-%d", strict=False))
+    return pl.lit(None, pl.Date)
