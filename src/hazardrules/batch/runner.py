@@ -67,7 +67,7 @@ def _warm(options: Options) -> None:
 def process_chunk(chunk: Chunk) -> tuple[object, Summary, int]:
     """Judge one chunk (in a worker): its output payload, its counts and the bytes it consumed."""
     engine, opt = _STATE["engine"], _STATE["options"]
-    rows = [judge(engine, raw, chunk.header, edition=opt.edition, detail=opt.detail, lang=opt.lang) for raw in chunk.rows]
+    rows = [judge(engine, raw, chunk.header, edition=opt.edition, detail=opt.detail, lang=opt.lang) for raw in chunk.raw_rows()]
     summary = Summary()
     for r in rows:
         summary.rows += 1

@@ -39,9 +39,21 @@ class RawRow:
 
 @dataclass(slots=True)
 class Chunk:
-    rows: list[RawRow] = field(default_factory=list)
+    """Rows as plain tuples ``(row, position, kind, data)`` (cheap to pickle); see :meth:`raw_rows`."""
+
+    path: str = ""
+    sep: str = ":"  # ":" line numbers (JSONL/CSV), "#" row numbers (Parquet)
+    rows: list[tuple] = field(default_factory=list)
     header: tuple[str, ...] | None = None  # CSV only
     nbytes: int = 0  # input bytes this chunk consumed (for progress/ETA)
+
+    def add(self, row: int, pos: int | None, kind: str, data) -> None:
+        self.rows.append((row, pos, kind, data))
+
+    def raw_rows(self):
+        path, sep = self.path, self.sep
+        for row, pos, kind, data in self.rows:
+            yield RawRow(row, path if pos is None else f"{path}{sep}{pos}", kind, data)
 
 
 def input_format(path: str, forced: str | None = None) -> str:
@@ -86,20 +98,23 @@ def read_chunks(path: str, fmt: str, counter: Counter, size: int = 1000) -> Iter
     except OSError as exc:  # missing file, directory, permission: the file itself is the bad "row"
         zh = "文件不存在" if isinstance(exc, FileNotFoundError) else f"无法读取文件：{exc.strerror or exc}"
         en = "file not found" if isinstance(exc, FileNotFoundError) else f"cannot read the file: {exc.strerror or exc}"
-        yield Chunk([RawRow(counter.next(), path, "error", diag("file_unreadable", path, zh, en))])
+        chunk = Chunk(path)
+        chunk.add(counter.next(), None, "error", diag("file_unreadable", path, zh, en))
+        yield chunk
 
 
 def _jsonl(path: str, counter: Counter, size: int) -> Iterator[Chunk]:
     with open(path, "rb") as handle:
-        chunk = Chunk()
+        chunk = Chunk(path)
         for lineno, line in enumerate(handle, 1):
             chunk.nbytes += len(line)
             if not line.strip():
                 continue  # blank lines are not records
-            chunk.rows.append(RawRow(counter.next(), f"{path}:{lineno}", "json", line))
+            counter.n += 1
+            chunk.rows.append((counter.n, lineno, "json", line))
             if len(chunk.rows) >= size:
                 yield chunk
-                chunk = Chunk()
+                chunk = Chunk(path)
         if chunk.rows or chunk.nbytes:
             yield chunk
 
@@ -116,15 +131,19 @@ def _csv(path: str, counter: Counter, size: int) -> Iterator[Chunk]:
         except StopIteration:
             return  # an empty file has no rows
         except csv.Error as exc:
-            yield Chunk([RawRow(counter.next(), f"{path}:1", "error",
-                                diag("csv_syntax", f"{path}:1", f"CSV 表头无法读取：{exc}", f"cannot read the CSV header: {exc}"))])
+            chunk = Chunk(path)
+            chunk.add(counter.next(), 1, "error", diag("csv_syntax", f"{path}:1", f"CSV 表头无法读取：{exc}",
+                                                       f"cannot read the CSV header: {exc}"))
+            yield chunk
             return
         header = tuple(h.strip() for h in header)
         bad_header = _check_header(header, path)
         if bad_header is not None:
-            yield Chunk([RawRow(counter.next(), f"{path}:1", "error", bad_header)])
+            chunk = Chunk(path)
+            chunk.add(counter.next(), 1, "error", bad_header)
+            yield chunk
             return
-        chunk = Chunk(header=header)
+        chunk = Chunk(path, header=header)
         last_pos = 0
         while True:
             start = reader.line_num + 1
@@ -133,17 +152,17 @@ def _csv(path: str, counter: Counter, size: int) -> Iterator[Chunk]:
             except StopIteration:
                 break
             except csv.Error as exc:
-                chunk.rows.append(RawRow(counter.next(), f"{path}:{start}", "error",
-                                         diag("csv_syntax", f"{path}:{start}", f"CSV 语法错误：{exc}", f"CSV syntax error: {exc}")))
+                chunk.add(counter.next(), start, "error",
+                          diag("csv_syntax", f"{path}:{start}", f"CSV 语法错误：{exc}", f"CSV syntax error: {exc}"))
                 continue
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 continue  # blank line
-            chunk.rows.append(RawRow(counter.next(), f"{path}:{start}", "csv", cells))
+            chunk.add(counter.next(), start, "csv", cells)
             if len(chunk.rows) >= size:
                 pos = raw.tell()
                 chunk.nbytes, last_pos = pos - last_pos, pos
                 yield chunk
-                chunk = Chunk(header=header)
+                chunk = Chunk(path, header=header)
         if chunk.rows:
             chunk.nbytes = max(0, raw.tell() - last_pos)
             yield chunk
@@ -164,9 +183,11 @@ def _parquet(path: str, counter: Counter, size: int) -> Iterator[Chunk]:
     try:
         import pyarrow.parquet as pq
     except ModuleNotFoundError:
-        yield Chunk([RawRow(counter.next(), path, "error", diag(
+        chunk = Chunk(path)
+        chunk.add(counter.next(), None, "error", diag(
             "parquet_unavailable", path, "读取 Parquet 需要 pyarrow：pip install 'hazardrules[columnar]'",
-            "reading Parquet needs pyarrow: pip install 'hazardrules[columnar]'"))])
+            "reading Parquet needs pyarrow: pip install 'hazardrules[columnar]'"))
+        yield chunk
         return
     try:
         pf = pq.ParquetFile(path)
@@ -174,8 +195,10 @@ def _parquet(path: str, counter: Counter, size: int) -> Iterator[Chunk]:
     except OSError:
         raise
     except Exception as exc:  # pyarrow raises ArrowInvalid & co. for a file that is not Parquet
-        yield Chunk([RawRow(counter.next(), path, "error",
-                            diag("parquet_unreadable", path, f"不是可读的 Parquet 文件：{exc}", f"not a readable Parquet file: {exc}"))])
+        chunk = Chunk(path)
+        chunk.add(counter.next(), None, "error",
+                  diag("parquet_unreadable", path, f"不是可读的 Parquet 文件：{exc}", f"not a readable Parquet file: {exc}"))
+        yield chunk
         return
     file_size = os.path.getsize(path)
     done = 0
@@ -184,16 +207,18 @@ def _parquet(path: str, counter: Counter, size: int) -> Iterator[Chunk]:
         try:
             table = pf.read_row_group(group)
         except Exception as exc:  # a damaged row group: each of its rows gets the error, the rest goes on
+            chunk = Chunk(path, "#")
             for i in range(group_rows):
                 where = f"{path}#{done + i + 1}"
-                yield Chunk([RawRow(counter.next(), where, "error", diag(
-                    "parquet_unreadable", where, f"Parquet 行组 {group} 无法读取：{exc}", f"Parquet row group {group} is unreadable: {exc}"))])
+                chunk.add(counter.next(), done + i + 1, "error", diag(
+                    "parquet_unreadable", where, f"Parquet 行组 {group} 无法读取：{exc}", f"Parquet row group {group} is unreadable: {exc}"))
+            yield chunk
             done += group_rows
             continue
         for batch in table.to_batches(size):
             rows = batch.to_pylist()
-            chunk = Chunk(nbytes=int(file_size * len(rows) / max(1, total_rows)))
+            chunk = Chunk(path, "#", nbytes=int(file_size * len(rows) / max(1, total_rows)))
             for r in rows:
                 done += 1
-                chunk.rows.append(RawRow(counter.next(), f"{path}#{done}", "dict", r))
+                chunk.add(counter.next(), done, "dict", r)
             yield chunk
