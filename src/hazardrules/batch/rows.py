@@ -10,6 +10,8 @@ with evidence and rendered explanations — about ten times slower, see docs/spe
 
 from __future__ import annotations
 
+from itertools import compress
+
 import orjson
 
 from ..errors import Diagnostic, HazardRulesError, RecordError, diag
@@ -111,17 +113,30 @@ def judge(engine, raw: RawRow, header, *, edition: str | None, detail: str, lang
         return error_row(raw, HazardRulesError(diag("internal_error", raw.where, f"内部错误（请报告此问题）：{exc!r}",
                                                     f"internal error (please report it): {exc!r}")), lang, record)
     record_id = record.get("record_id")
-    det = Determination(rs, facts, statuses, None if record_id is None else str(record_id),
-                        parse_date(record.get("inspection_date")), record.get("enterprise"))
+    record_id = None if record_id is None else str(record_id)
+    day = parse_date(record.get("inspection_date"))
     if detail == "full":
+        det = Determination(rs, facts, statuses, record_id, day, record.get("enterprise"))
         return {"row": raw.row, "where": raw.where, "ok": True, **det.to_dict(lang)}
-    rules = rs.rules
-    fired = [rules[i].id for i, s in enumerate(statuses) if s == 1]
-    undetermined = [rules[i].id for i, s in enumerate(statuses) if s == 2]
-    return {"row": raw.row, "where": raw.where, "ok": True, "record_id": det.record_id, "ruleset": rs.id,
+    ids = _rule_ids(rs)
+    fired = list(compress(ids, map(_FIRED, statuses)))
+    return {"row": raw.row, "where": raw.where, "ok": True, "record_id": record_id, "ruleset": rs.id,
             "edition": rs.edition, "version": rs.version, "digest": rs.digest,
-            "inspection_date": None if det.inspection_date is None else det.inspection_date.isoformat(),
-            "major_hazard": det.major_hazard, "fired": fired, "undetermined": undetermined}
+            "inspection_date": None if day is None else day.isoformat(),
+            "major_hazard": bool(fired) and any(statuses[i] == 1 for i in rs.major_indexes), "fired": fired,
+            "undetermined": list(compress(ids, map(_UNDETERMINED, statuses)))}
+
+
+_FIRED, _UNDETERMINED = (1).__eq__, (2).__eq__
+_IDS: dict = {}
+
+
+def _rule_ids(rs) -> tuple:
+    """Rule ids in status order, cached per compiled edition (kept alive with it)."""
+    found = _IDS.get(id(rs))
+    if found is None or found[0] is not rs:
+        found = _IDS[id(rs)] = (rs, tuple(r.id for r in rs.rules))
+    return found[1]
 
 
 def error_row(raw: RawRow, exc: HazardRulesError, lang: str, record=None) -> dict:

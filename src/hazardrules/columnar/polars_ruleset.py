@@ -47,6 +47,7 @@ class PolarsRuleset:
                 elements[e.id] = element_value(self._cond(e.applies, tables), self._compile(e.when, tables))
             except Unsupported as exc:
                 elements[e.id] = exc
+        self.needed = sorted({n for r in rs.rules for c in self._conds(r) for n in c.fields})  # columns read
         self.exprs: list[pl.Expr | None] = []
         for r in rs.rules:
             try:
@@ -80,18 +81,24 @@ class PolarsRuleset:
             when = self._compile(r.when, tables)
         return status_expr(applies, when)
 
-    def conform(self, frame: pl.DataFrame | pl.LazyFrame):
-        """The frame with every declared field present (null if absent) and cast to its column type."""
+    def conform(self, frame: pl.DataFrame | pl.LazyFrame, *, only_needed: bool = False):
+        """The frame with every declared field (or only those the rules read) present and typed."""
         names = set(frame.collect_schema().names())
-        cols = [pl.col(n).cast(t) if n in names else pl.lit(None, dtype=t).alias(n) for n, t in self.schema.items()]
+        wanted = self.needed if only_needed else list(self.schema)
+        cols = [pl.col(n).cast(self.schema[n]) if n in names else pl.lit(None, dtype=self.schema[n]).alias(n) for n in wanted]
         return frame.select(cols)
 
-    def statuses(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """One status column per rule, in rule order; fallback rules come from the Python back end."""
-        facts = self.conform(frame)
+    def statuses(self, frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+        """One status column per rule, in rule order; fallback rules come from the Python back end.
+
+        A ``LazyFrame`` (e.g. ``pl.scan_parquet``) is read for the columns the rules use only.
+        """
+        facts = self.conform(frame, only_needed=True)
+        if isinstance(facts, pl.LazyFrame):
+            facts = facts.collect()
         exprs = [e for e in self.exprs if e is not None]
         source = facts.hstack(flat_columns(facts, self.flat)) if self.flat else facts
-        out = source.lazy().select(exprs).collect() if exprs else pl.DataFrame()
+        out = source.lazy().select(exprs).collect() if exprs else pl.DataFrame({"__n": [0] * facts.height}).select([])
         if self.fallback:
             out = out.hstack(self._python_columns(facts)) if exprs else self._python_columns(facts)
         return out.select([r.id for r in self.rs.rules])
