@@ -93,7 +93,7 @@ def test_polars_agrees_with_python_on_hypothesis_records(rs):
     """GIVEN hypothesis records (shrunk to a minimal disagreement if any) THEN Polars equals Python."""
     strategy = st.lists(facts_strategy(rs.fields, thresholds(rs)), min_size=1, max_size=6)
 
-    @settings(max_examples=4, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=3, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(strategy)
     def check(raw):
         facts_list = [normalize_facts(f, rs.fields, "") for f in raw]

@@ -1,7 +1,7 @@
 """The generated Spark SQL runs on Spark (local mode) and agrees with the Python back end.
 
 GIVEN seeded records (missing facts, thresholds, lists of units) for rulesets that use lists with
-record-level reads (coal-mine 2026, metal-underground 2024: ``lookup`` too) and counting rules
+record-level reads (coal-mine 2020, metal-underground 2024: ``lookup`` too) and counting rules
 (fire 2017), written to Parquet WHEN Spark runs ``ruleset_sql(rs, dialect="spark")`` over them
 THEN every rule's status equals the Python back end's. Marked ``spark`` (deselect with
 ``-m 'not spark'``); skipped only when pyspark or a Java runtime is not installed.
@@ -43,7 +43,7 @@ def spark():
     session.stop()
 
 
-@pytest.mark.parametrize("ruleset_id,edition", [("coal-mine", "2026"), ("metal-underground", "2024"), ("fire", "2017")])
+@pytest.mark.parametrize("ruleset_id,edition", [("coal-mine", "2020"), ("metal-underground", "2024"), ("fire", "2017")])
 def test_spark_sql_agrees_with_python(spark, shipped_engine, tmp_path, ruleset_id, edition):
     rs = shipped_engine.ruleset(ruleset_id, edition=edition)
     rng = random.Random(17)
