@@ -214,3 +214,29 @@ def test_exit_codes_summary_json_and_progress(runner, tmp_path, records):
     assert found.exit_code == (1 if data["major_hazard"] else 0)
     refused = runner.invoke(main, ["batch", str(src), "-o", str(out), "--engine", "columnar", "--detail", "full"])
     assert refused.exit_code == 2 and "--engine python" in refused.stderr
+
+
+def test_columnar_jsonl_matches_python_on_odd_records(runner, tmp_path, records):
+    """GIVEN JSONL with typed and untyped values, a fact outside ``facts``, blank lines, an enterprise
+    and a truncated line THEN the columnar engine writes the same bytes as the Python engine."""
+    pytest.importorskip("polars")
+    lines = [dumps(r) for r in records[:3]]
+    lines += [
+        b'{"ruleset": "coal-mine", "record_id": 7, "inspection_date": "2026-08-01", "enterprise": {"name": "x"},'
+        b' "facts": {"annual_output_t": 1320001, "approved_capacity_t": 1200000, "mine_type": "underground"}}',
+        b'{"ruleset": "coal-mine", "inspection_date": "2026-08-01", "facts": {"annual_output_t": "1320001"}}',
+        b"",
+        b'{"ruleset": "coal-mine", "inspection_date": "2026-08-01", "annual_output_t": 5, "facts": {}}',
+        b'{"ruleset": "coal-mine", "inspection_date": "2026-08-01", "enterprise": "x", "facts": {"annual_output_t": 1}}',
+        b'{"ruleset": "coal-mine", "inspection_date": " 2026-08-01", "facts": {"mine_type": "\xe4\xba\x95\xe5\xb7\xa5\xe7\x85\xa4\xe7\x9f\xbf"}}',
+    ]
+    good = tmp_path / "good.jsonl"
+    good.write_bytes(b"\n".join(lines) + b"\n")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(b"\n".join(lines + [b'{"ruleset": "coal-mi']) + b"\n")
+    for src in (good, bad):
+        py, col = tmp_path / "py.jsonl", tmp_path / "col.jsonl"
+        runner.invoke(main, ["batch", str(src), "-o", str(py)])
+        result = runner.invoke(main, ["batch", str(src), "-o", str(col), "--engine", "columnar"])
+        assert result.exit_code == 2, result.output
+        assert py.read_bytes() == col.read_bytes()

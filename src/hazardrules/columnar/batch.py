@@ -84,12 +84,27 @@ def _frames(path: str, fmt: str):
         if fmt == "csv":
             yield _read_csv(path), ":csv", size
             return
-        frame = pl.read_ndjson(path)
-        if "facts" in frame.columns and isinstance(frame.schema["facts"], pl.Struct):
-            frame = frame.unnest("facts")
-        yield frame, ":jsonl", size
+        yield _read_jsonl(path), ":jsonl", size
     except Exception:  # noqa: BLE001 - any reader failure: fall back to the row-by-row reader
         yield None, "", size
+
+
+def _read_jsonl(path: str) -> pl.DataFrame:
+    """Records as columns: facts as ``facts.<name>``, the physical line in ``__line``, the raw line
+    in ``__raw`` (rows the Python back end judges are re-read from it, exactly as the JSONL reader)."""
+    with open(path, "rb") as handle:
+        lines = [(n, line) for n, line in enumerate(handle, 1) if line.strip()]
+    frame = pl.read_ndjson(path)
+    if frame.height != len(lines):
+        raise ValueError("line count")  # let the streaming reader handle whatever this is
+    if "facts" in frame.columns:
+        facts = frame.schema["facts"]
+        if not isinstance(facts, pl.Struct):
+            raise ValueError("facts")
+        frame = frame.with_columns(pl.col("facts").struct.rename_fields([f"facts.{f.name}" for f in facts.fields]))
+        frame = frame.unnest("facts")
+    return frame.with_columns(pl.Series("__line", [n for n, _ in lines], dtype=pl.Int64),
+                              pl.Series("__raw", [line for _, line in lines], dtype=pl.Binary))
 
 
 def _read_csv(path: str) -> pl.DataFrame:
@@ -182,15 +197,20 @@ class _Judge:
     def _edition(self, sub: pl.DataFrame, rs, path: str, where_kind: str):
         schema = sub.schema
         cleaned, ok = [], [pl.lit(True)]
+        jsonl = where_kind == ":jsonl"
         for col, dtype in schema.items():
             if col in ENVELOPE or col.startswith(("__", "enterprise.")):
                 continue
+            if jsonl and col == "enterprise":  # must be a mapping, as check_envelope demands
+                if not isinstance(dtype, pl.Struct):
+                    ok.append(pl.col(col).is_null())
+                continue
             name = col[6:] if col.startswith("facts.") else col
             f = rs.fields.get(name)
-            if f is None:
+            if f is None or (jsonl and not col.startswith("facts.")):  # JSON: a top-level key is not a fact
                 ok.append(pl.col(col).is_null())
                 continue
-            value, good = clean_column(col, dtype, f)
+            value, good = clean_column(col, dtype, f, coerce=not jsonl)
             cleaned.append(value.alias(name))
             ok.append(good)
         if "inspection_date" in schema and schema["inspection_date"] not in (pl.String, pl.Date):
@@ -217,8 +237,8 @@ class _Judge:
         rid = good.get_column("record_id").cast(pl.String) if "record_id" in good.columns else None
         return pl.DataFrame({
             "row": good.get_column("__row"),
-            "where": good.select(pl.lit(f"{path}{sep}") + (pl.col("__pos") + (1 if where_kind == ":csv" else 0))
-                                 .cast(pl.String)).to_series(),
+            "where": good.select(pl.lit(f"{path}{sep}") + (pl.col("__line") if where_kind == ":jsonl" else
+                                 pl.col("__pos") + (1 if where_kind == ":csv" else 0)).cast(pl.String)).to_series(),
             "ok": pl.Series([True] * good.height, dtype=pl.Boolean),
             "record_id": rid if rid is not None else pl.Series([None] * good.height, dtype=pl.String),
             "ruleset": pl.Series([rs.id] * good.height, dtype=pl.String),
@@ -233,6 +253,12 @@ class _Judge:
 
     def _python_rows(self, rest: pl.DataFrame, path: str, where_kind: str) -> pl.DataFrame:
         rows = []
+        if where_kind == ":jsonl":  # re-read the raw lines: the same parse and messages as the JSONL reader
+            for row, line, raw_line in rest.select("__row", "__line", "__raw").iter_rows():
+                out = judge(self.engine, RawRow(row, f"{path}:{line}", "json", raw_line), None,
+                            edition=self.options.edition, detail="summary", lang=self.options.lang)
+                rows.append({c: out.get(c) for c in OUT_COLUMNS[:-1]} | {"detail": None if out["ok"] else _json(out)})
+            return pl.DataFrame(rows, schema=_schema())
         cols = [c for c in rest.columns if not c.startswith("__")]
         for rec in rest.select(cols + ["__row", "__pos"]).iter_rows(named=True):
             row, pos = rec.pop("__row"), rec.pop("__pos")

@@ -29,13 +29,17 @@ def _is_numeric(dtype) -> bool:
     return dtype.is_numeric()
 
 
-def clean_column(col: str, dtype, f: Field) -> tuple[pl.Expr, pl.Expr]:
-    """(normalised value, row is acceptable) for one fact column; null input is always acceptable."""
+def clean_column(col: str, dtype, f: Field, *, coerce: bool = True) -> tuple[pl.Expr, pl.Expr]:
+    """(normalised value, row is acceptable) for one fact column; null input is always acceptable.
+
+    ``coerce`` accepts text for numbers and bools (CSV, Parquet), as ``normalize_facts(coerce=True)``;
+    JSON records must be typed, so without it text in a number/bool column sends the row to Python.
+    """
     c = pl.col(col)
     present = c.is_not_null()
     t = f.type
     if t in ("number", "integer"):
-        if _is_text(dtype):
+        if _is_text(dtype) and coerce:
             text = c.str.strip_chars()
             value = pl.when(text.str.contains(_DECIMAL)).then(text.cast(pl.Float64, strict=False))
         elif _is_numeric(dtype):
@@ -53,7 +57,7 @@ def clean_column(col: str, dtype, f: Field) -> tuple[pl.Expr, pl.Expr]:
     if t == "bool":
         if dtype == pl.Boolean:
             return c, pl.lit(True)
-        if _is_text(dtype):
+        if _is_text(dtype) and coerce:
             value = c.str.strip_chars().str.to_lowercase().replace_strict(_BOOL_TEXT, default=None, return_dtype=pl.Boolean)
             return value, ~present | value.is_not_null()
         return pl.lit(None, pl.Boolean), ~present
