@@ -109,9 +109,13 @@ class Engine:
             facts["inspection_date"] = day  # conditions may compare dates with the inspection date
         return rs, facts
 
-    def evaluate(self, record: dict, *, where: str = "记录", edition: str | None = None) -> Determination:
-        """Judge one record: the :class:`Determination` under the edition that applies."""
-        rs, facts = self.prepare(record, where=where, edition=edition)
+    def evaluate(self, record: dict, *, where: str = "记录", edition: str | None = None,
+                 coerce: bool = False) -> Determination:
+        """Judge one record: the :class:`Determination` under the edition that applies.
+
+        ``coerce`` accepts facts as text (CSV/Parquet cells); JSON and YAML records must be typed.
+        """
+        rs, facts = self.prepare(record, where=where, edition=edition, coerce=coerce)
         return Determination(rs, facts, rs.evaluate_facts(facts), _str_or_none(record.get("record_id")),
                              parse_date(record.get("inspection_date")), record.get("enterprise"), record.get("found_by"))
 

@@ -8,6 +8,7 @@ normalised (enum labels -> ids, ISO dates -> ``date``) so the compiled ruleset s
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 from datetime import date
 from typing import Any
@@ -95,7 +96,7 @@ def _table(facts: dict, fields: FieldTable, where: str, prefix: str, problems: l
         path = f"{prefix}{name}"
         f = fields.get(name) if isinstance(name, str) else None
         if f is None:
-            near = difflib.get_close_matches(str(name), fields.names(), n=1)
+            near = _near(str(name), fields)
             hint = f"（是否指 “{near[0]}”？）" if near else ""
             hint_en = f" (did you mean '{near[0]}'?)" if near else ""
             problems.append(diag("unknown_field", f"{where} {path}", f"未声明的字段 “{name}”{hint}",
@@ -107,6 +108,16 @@ def _table(facts: dict, fields: FieldTable, where: str, prefix: str, problems: l
         if converted is not None:
             out[name] = converted
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _near_cached(name: str, names: tuple) -> tuple:
+    return tuple(difflib.get_close_matches(name, names, n=1))
+
+
+def _near(name: str, fields: FieldTable) -> tuple:
+    """"Did you mean" for an unknown field, memoised: a batch with a foreign column asks it on every row."""
+    return _near_cached(name, tuple(fields.names()))
 
 
 def _bad(problems, where, path, f: Field, value, zh_expect: str, en_expect: str) -> None:

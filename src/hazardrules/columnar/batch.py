@@ -22,7 +22,7 @@ from ..batch.sources import RawRow, input_format, total_bytes
 from ..batch.writers import open_writer, output_format
 from ..errors import HazardRulesError, LoadError, diag
 from .polars_ruleset import PolarsRuleset
-from .validate import ENVELOPE, clean_column, date_column, edition_expr
+from .validate import ENVELOPE, clean_column, clean_list, date_column, edition_expr
 
 BLOCK = 1_000_000
 OUT_COLUMNS = ("row", "where", "ok", "record_id", "ruleset", "edition", "version", "digest", "inspection_date",
@@ -210,14 +210,19 @@ class _Judge:
             if f is None or (jsonl and not col.startswith("facts.")):  # JSON: a top-level key is not a fact
                 ok.append(pl.col(col).is_null())
                 continue
-            value, good = clean_column(col, dtype, f, coerce=not jsonl)
+            if f.type == "list":  # explode + check + gather: computed here, referenced as columns below
+                value, good = clean_list(sub, col, f, coerce=not jsonl)
+                sub = sub.with_columns(value.alias(f"__list_{name}"), good.alias(f"__listok_{name}"))
+                value, good = pl.col(f"__list_{name}"), pl.col(f"__listok_{name}")
+            else:
+                value, good = clean_column(col, dtype, f, coerce=not jsonl)
             cleaned.append(value.alias(name))
             ok.append(good)
         if "inspection_date" in schema and schema["inspection_date"] not in (pl.String, pl.Date):
             ok.append(pl.col("inspection_date").is_null())
         sub = sub.with_columns(pl.all_horizontal(ok).alias("__ok"))
         good = sub.filter(pl.col("__ok"))
-        odd = sub.filter(~pl.col("__ok")).drop("__ok")
+        odd = sub.filter(~pl.col("__ok")).drop(["__ok"] + [c for c in sub.columns if c.startswith("__list")])
         pr = self.polars(rs)
         statuses = pr.statuses(good.select(cleaned) if cleaned else pl.DataFrame({"__n": [0] * good.height}))
         return self._rows(good, statuses, rs, path, where_kind), odd

@@ -114,3 +114,49 @@ def date_column(frame_schema: dict) -> pl.Expr:
         text = pl.col("inspection_date").str.strip_chars()
         return pl.when(text.str.contains(_ISO_DATE)).then(text.str.to_date("%Y-%m-%d", strict=False))
     return pl.lit(None, pl.Date)
+
+
+def clean_list(frame: pl.DataFrame, col: str, f: Field, *, coerce: bool = True) -> tuple[pl.Series, pl.Series]:
+    """(normalised list-of-units column, row is acceptable) for a ``list<struct>`` fact column.
+
+    Items are exploded next to their row number, checked like scalar facts, and gathered back. A
+    row is accepted only if every unit is a struct with a non-empty, unique id and valid sub-facts,
+    and none is a blank (all-null) unit; the struct may not carry undeclared or nested-list
+    sub-fields. Anything else is left to the Python back end (``records._list``), as for scalars.
+    """
+    from .schema import polars_dtype
+
+    target = polars_dtype(f)
+    dtype = frame.schema[col]
+    n = frame.height
+    length = pl.col(col).list.len()
+    subs = dict(dtype.inner.fields and [(x.name, x.dtype) for x in dtype.inner.fields]) \
+        if isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct) else None
+    plain = (subs is not None and f.key in subs and subs[f.key] == pl.String
+             and all(name in f.item and f.item[name].type != "list" for name in subs))
+    if not plain:  # only "not recorded" is certain; everything else goes to Python
+        return pl.Series(f.name, [None] * n, dtype=target), frame.select(pl.col(col).is_null()).to_series()
+    base = frame.select(pl.int_range(n, dtype=pl.UInt32).alias("__i"), pl.col(col).alias("__L"))
+    exploded = (base.filter(pl.col("__L").list.len() > 0).explode("__L")
+                .with_columns(pl.col("__L").is_null().alias("__null_item"))
+                .with_columns(pl.col("__L").struct.rename_fields([f"__s_{k}" for k in subs])).unnest("__L"))
+    key = pl.col(f"__s_{f.key}")
+    checks = [~pl.col("__null_item"), key.is_not_null() & (key != ""),
+              ~pl.all_horizontal([pl.col(f"__s_{k}").is_null() for k in subs])]
+    values = []
+    for sf in f.item:
+        if sf.name in subs:
+            v, good = clean_column(f"__s_{sf.name}", subs[sf.name], sf, coerce=coerce)
+            checks.append(good)
+        else:
+            v = pl.lit(None)
+        values.append(v.cast(polars_dtype(sf)).alias(sf.name))
+    items = exploded.select("__i", pl.all_horizontal(checks).alias("__g"), key.alias("__k"), pl.struct(values).alias("__v"))
+    per_row = items.group_by("__i").agg(pl.col("__g").all(), (pl.col("__k").n_unique() == pl.len()).alias("__u"),
+                                        pl.col("__v"))
+    joined = base.join(per_row, on="__i", how="left").sort("__i")
+    count = pl.col("__L").list.len()
+    ok = joined.select((pl.col("__L").is_null() | (count == 0) | (pl.col("__g") & pl.col("__u")).fill_null(False))).to_series()
+    empty = pl.lit(pl.Series("e", [[]], dtype=target)).first()
+    value = joined.select(pl.when(count == 0).then(empty).otherwise(pl.col("__v").cast(target))).to_series()
+    return value.alias(f.name), ok
