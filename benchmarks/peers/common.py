@@ -71,6 +71,13 @@ def fields_used(rs) -> list:
     return [rs.fields[n] for n in sorted(names)]
 
 
+def fields_table(rs):
+    """The FieldTable of only the fields the 21 rules read (what a benchmark file holds)."""
+    from hazardrules.expr.fields import FieldTable
+
+    return FieldTable({f.name: f for f in fields_used(rs)})
+
+
 def records(n: int, seed: int = 2026) -> list[dict]:
     """``n`` complete fact dicts, numbers clustered at the rules' thresholds (like tests/strategies.py)."""
     from hazardrules.expr import ast
