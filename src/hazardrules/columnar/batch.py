@@ -161,7 +161,7 @@ class _Judge:
         if "ruleset" not in schema or schema["ruleset"] != pl.String:
             python_rows.append(frame)
         else:
-            for (rid,), group in frame.group_by("ruleset", maintain_order=True):
+            for rid, group in _groups(frame, "ruleset"):
                 done, rest = self._ruleset(group, rid, path, where_kind)
                 parts.extend(done)
                 python_rows.append(rest)
@@ -188,7 +188,7 @@ class _Judge:
         group = group.with_columns(edition_expr(editions, date_column(schema), edition_col).alias("__ed"))
         done = []
         rest = [group.filter(pl.col("__ed").is_null())]
-        for (idx,), sub in group.filter(pl.col("__ed").is_not_null()).group_by("__ed", maintain_order=True):
+        for idx, sub in _groups(group.filter(pl.col("__ed").is_not_null()), "__ed"):
             judged, odd = self._edition(sub, editions[idx], path, where_kind)
             done.append(judged)
             rest.append(odd)
@@ -271,6 +271,16 @@ class _Judge:
             out = judge(self.engine, raw, None, edition=self.options.edition, detail="summary", lang=self.options.lang)
             rows.append({c: out.get(c) for c in OUT_COLUMNS[:-1]} | {"detail": None if out["ok"] else _json(out)})
         return pl.DataFrame(rows, schema=_schema())
+
+
+def _groups(frame: pl.DataFrame, column: str):
+    """(value, rows) per distinct value; one value (the usual file) skips the partitioning."""
+    values = frame.get_column(column).unique()
+    if values.len() == 1:
+        yield values[0], frame
+        return
+    for (value,), group in frame.group_by(column, maintain_order=True):
+        yield value, group
 
 
 def _verdict(statuses: pl.DataFrame, ids: list[str], major: list[str]) -> pl.DataFrame:
