@@ -70,3 +70,21 @@ def test_mini_random_records_never_crash(mini_engine):
         det.to_json(lang)  # explanations render for every fired rule
 
     run()
+
+
+@pytest.mark.parametrize("rs", COMPILED[:4], ids=IDS[:4])
+def test_fast_validation_equals_full_validation(rs):
+    """GIVEN random valid facts WHEN validated by the fast path and by the explaining path THEN both agree."""
+    from hazardrules import records
+
+    @SETTINGS
+    @given(facts_strategy(rs.fields, thresholds(rs)))
+    def run(facts):
+        facts = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in facts.items()}
+        problems = []
+        full = records._table(facts, rs.fields, "", "", problems, False)
+        fast = records._fast_table(facts, records._checkers(rs.fields))
+        assert not problems
+        assert fast is records._BAD or fast == full
+
+    run()

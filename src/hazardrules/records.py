@@ -211,72 +211,86 @@ def _list(value, f: Field, where: str, path: str, problems: list, coerce: bool):
 
 
 # -- fast path -------------------------------------------------------------------------------------
-# One tuple per field and an if-chain in one loop: no call per fact. Anything unusual (None, text
-# that needs coercion, a bad value) returns _BAD and the full path above explains it.
+# Dispatch on the value's type first, then one set/dict lookup: no call and no tuple unpacking per
+# fact, and the facts are copied once in C. Anything unusual (None, text needing coercion, a bad
+# value) returns _BAD and the full path above explains it.
 _BAD = object()
 _MAXF = 1.7976931348623157e308  # bounds are clamped to finite numbers so inf and nan never pass
-_NUM, _INT, _BOOL, _ENUM, _STR, _DATE, _LIST = range(7)
-_KINDS = {"number": _NUM, "integer": _INT, "bool": _BOOL, "enum": _ENUM, "string": _STR, "date": _DATE, "list": _LIST}
-_SPECS: dict[int, tuple] = {}  # id(FieldTable) -> (specs, table); the table is kept so its id stays unique
+_PLANS: dict[int, tuple] = {}  # id(FieldTable) -> plan; the plan keeps its table so the id stays unique
 
 
-def _checkers(fields: FieldTable) -> dict:
-    found = _SPECS.get(id(fields))
-    if found is None or found[1] is not fields:
-        specs = {}
-        for f in fields:
-            lo = -_MAXF if f.min is None else max(f.min, -_MAXF)
-            hi = _MAXF if f.max is None else min(f.max, _MAXF)
-            sub = _checkers(f.item) if f.type == "list" else None
-            specs[f.name] = (_KINDS[f.type], lo, hi, frozenset(f.values or ()), sub, f.key)
-        found = _SPECS[id(fields)] = (specs, fields)
-    return found[0]
+def _checkers(fields: FieldTable) -> tuple:
+    plan = _PLANS.get(id(fields))
+    if plan is not None and plan[-1] is fields:
+        return plan
+    nums, bools, enums, strs, dates, lists = {}, set(), {}, set(), set(), {}
+    for f in fields:
+        lo = -_MAXF if f.min is None else max(f.min, -_MAXF)
+        hi = _MAXF if f.max is None else min(f.max, _MAXF)
+        if f.type in ("number", "integer"):
+            nums[f.name] = (lo, hi, f.type == "integer")
+        elif f.type == "bool":
+            bools.add(f.name)
+        elif f.type == "enum":
+            enums[f.name] = frozenset(f.values or ())
+        elif f.type == "string":
+            strs.add(f.name)
+        elif f.type == "date":
+            dates.add(f.name)
+        else:
+            lists[f.name] = (_checkers(f.item), f.key)
+    plan = _PLANS[id(fields)] = (nums, frozenset(bools), enums, frozenset(strs), frozenset(dates), lists, fields)
+    return plan
 
 
-def _fast_table(facts, specs):
+def _fast_table(facts, plan):
     if type(facts) is not dict:
         return _BAD
-    out = {}
+    nums, bools, enums, strs, dates, lists, _ = plan
+    out = None  # copied only when a value is converted (dates, lists)
     for name, v in facts.items():
-        spec = specs.get(name)
-        if spec is None:
-            return _BAD
-        kind = spec[0]
         tv = type(v)
-        if kind == _NUM:
-            if (tv is not int and tv is not float) or not spec[1] <= v <= spec[2]:
+        if tv is float or tv is int:
+            bounds = nums.get(name)
+            if bounds is None or not bounds[0] <= v <= bounds[1] or (bounds[2] and tv is float):
                 return _BAD
-        elif kind == _BOOL:
-            if tv is not bool:
+        elif tv is bool:
+            if name not in bools:
                 return _BAD
-        elif kind == _ENUM:
-            if tv is not str or v not in spec[3]:
-                return _BAD
-        elif kind == _STR:
-            if tv is not str:
-                return _BAD
-        elif kind == _INT:
-            if tv is not int or not spec[1] <= v <= spec[2]:
-                return _BAD
-        elif kind == _DATE:
-            if tv is str:
+        elif tv is str:
+            allowed = enums.get(name)
+            if allowed is not None:
+                if v not in allowed:
+                    return _BAD
+            elif name not in strs:
+                if name not in dates:
+                    return _BAD
                 try:
-                    v = date.fromisoformat(v)
+                    day = date.fromisoformat(v)
                 except ValueError:
                     return _BAD
-            elif tv is not date:
+                if out is None:
+                    out = dict(facts)
+                out[name] = day
+        elif tv is list:
+            spec = lists.get(name)
+            if spec is None:
+                return _BAD
+            items = _fast_list(v, *spec)
+            if items is _BAD:
+                return _BAD
+            if out is None:
+                out = dict(facts)
+            out[name] = items
+        elif tv is date:
+            if name not in dates:
                 return _BAD
         else:
-            v = _fast_list(v, spec[4], spec[5])
-            if v is _BAD:
-                return _BAD
-        out[name] = v
-    return out
+            return _BAD
+    return dict(facts) if out is None else out
 
 
 def _fast_list(value, sub, key):
-    if type(value) is not list:
-        return _BAD
     out, seen = [], set()
     for item in value:
         if type(item) is not dict:
