@@ -18,7 +18,24 @@ EXIT_OK, EXIT_FOUND, EXIT_BAD = 0, 1, 2
 
 
 class _Main(click.Group):
-    """Turns every HazardRulesError into a message on stderr and exit status 2."""
+    """Turns every HazardRulesError into a message on stderr and exit status 2.
+
+    Command groups with heavy imports (the ledger's SQLAlchemy, the columnar back end) are imported
+    only when invoked, so ``hazardrules check`` starts without them.
+    """
+
+    lazy = {"case": "hazardrules.cli.case:case", "report": "hazardrules.cli.report:report",
+            "batch": "hazardrules.cli.batch:batch"}
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        if command is None and name in self.lazy:
+            module, attr = self.lazy[name].split(":")
+            command = getattr(__import__(module, fromlist=[attr]), attr)
+        return command
 
     def invoke(self, ctx):
         try:
@@ -61,20 +78,7 @@ def lang_option(fn):
                         callback=callback, help="输出语言 / output language")(fn)
 
 
-def _register() -> None:
-    from . import check, checklist, rulesets  # noqa: F401  (commands register themselves)
-
-    for module, name in (("case", "case"), ("report", "report"), ("batch", "batch")):
-        try:
-            mod = __import__(f"hazardrules.cli.{module}", fromlist=[name])
-        except ModuleNotFoundError as exc:
-            if exc.name and exc.name.startswith("hazardrules.cli"):
-                continue
-            raise
-        main.add_command(getattr(mod, name))
-
-
-_register()
+from . import check, checklist, rulesets  # noqa: E402,F401  (these commands register themselves)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
