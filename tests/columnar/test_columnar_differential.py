@@ -112,3 +112,17 @@ def test_every_shipped_rule_compiles_to_polars_and_sql():
     assert fallback == {}
     for rs in EDITIONS:
         assert ruleset_sql(rs).count(" AS ") >= len(rs.rules)
+
+
+def test_computed_comparisons_are_rounding_tolerant_in_every_back_end():
+    """Regression (found by hypothesis): GIVEN a fact within binary rounding of a computed threshold
+    (``max_monthly_output_t > approved_capacity_t / 10`` with 1e-170 vs 0, and 0.6000000000000001
+    vs 6 / 10) THEN Polars and DuckDB decide it as the Python back end does (equal, so not over)."""
+    rs = next(r for r in EDITIONS if (r.id, r.edition) == ("coal-mine", "2020"))
+    facts_list = [normalize_facts(f, rs.fields, "") for f in (
+        {"approved_capacity_t": 0.0, "max_monthly_output_t": 1.3259657540435865e-170},
+        {"approved_capacity_t": 6.0, "max_monthly_output_t": 0.6000000000000001},
+        {"approved_capacity_t": 6.0, "max_monthly_output_t": 0.61})]
+    df = frame(rs, facts_list)
+    assert_same(rs, facts_list, polars_for(rs).statuses(df).rows(), "polars")
+    assert_same(rs, facts_list, duckdb_statuses(rs, df), "duckdb")

@@ -10,6 +10,8 @@ have is spelled out here:
 - counts with unknown members are intervals; comparing one with a number is decided only when both
   ends agree (``runtime.cmp_interval``).
 - ``/`` by zero, ``min``/``max`` with a null argument, ``lookup`` of an unlisted key: null.
+- a comparison with a computed side (arithmetic, ``sum``/``min``/``max``/``abs``) is decided up to
+  binary rounding, as ``runtime.cmp_tolerant`` (``6 * 1.1`` is ``6.6``).
 
 ``list.eval`` cannot see other columns, so a list condition that also reads a record-level fact
 (``any(shafts, collar_m < flood_level_m + 1)``) is registered as a :class:`FlatQuantifier`: the
@@ -29,7 +31,8 @@ import polars as pl
 
 from ..expr import ast
 from ..expr.checker import Checked
-from ..expr.runtime import FLIP
+from ..expr.compiler import computed
+from ..expr.runtime import FLIP, REL_TOL
 from .schema import Unsupported
 
 
@@ -70,6 +73,12 @@ class FlatQuantifier:
 
 
 ITEM = "__item"
+
+
+def compare_tolerant(a: pl.Expr, op: str, b: pl.Expr) -> pl.Expr:
+    """``runtime.cmp_tolerant``: a side is computed, so values equal up to binary rounding are equal."""
+    close = (a - b).abs() <= REL_TOL * pl.max_horizontal(pl.lit(1.0), a.abs(), b.abs())
+    return pl.when(close).then(pl.lit(op in ("==", "<=", ">="))).otherwise(_cmp(a, op, b))  # null side: null
 
 
 class PolarsCompiler:
@@ -134,6 +143,10 @@ class PolarsCompiler:
             return compare_interval(left, node.op, self._number(right))
         if isinstance(right, Iv):
             return compare_interval(right, FLIP[node.op], left)
+        if computed(node):
+            if self.c.type_of(node.left).kind != "number":
+                raise Unsupported("a rounding-tolerant comparison of non-numbers")
+            return compare_tolerant(left, node.op, right)
         return _cmp(left, node.op, right)
 
     @staticmethod

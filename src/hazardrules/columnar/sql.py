@@ -4,7 +4,8 @@ SQL's ``AND``/``OR``/``NOT`` and comparisons with NULL are already Kleene three-
 language's semantics. What SQL lacks is written out: quantifiers over a list of units use lambdas
 (``list_filter``/``filter``) counting items that are true, and items that are true-or-unknown, which
 gives the Kleene ``any``/``all`` and the count interval ``(lo, hi)``; a list not recorded is NULL.
-Division by zero, ``min``/``max`` with a NULL argument and an unlisted ``lookup`` key give NULL.
+Division by zero, ``min``/``max`` with a NULL argument and an unlisted ``lookup`` key give NULL; a
+comparison with a computed side is decided up to binary rounding (``runtime.cmp_tolerant``).
 Lambdas can read record-level columns in both dialects, so every shipped rule compiles.
 
 Dialects differ only in spelling: identifiers ("x" vs `x`), lambdas (``lambda u: …`` vs
@@ -17,7 +18,8 @@ from __future__ import annotations
 from ..compile import CompiledRuleset, counted_elements
 from ..expr import ast
 from ..expr.checker import Checked
-from ..expr.runtime import FLIP
+from ..expr.compiler import computed
+from ..expr.runtime import FLIP, REL_TOL
 from .schema import Unsupported
 
 DIALECTS = ("duckdb", "spark")
@@ -121,6 +123,12 @@ class SqlCompiler:
             return self._civ(left, node.op, k)
         if isinstance(right, _Iv):
             return self._civ(right, FLIP[node.op], left)
+        if computed(node):  # runtime.cmp_tolerant: equal up to binary rounding
+            if self.c.type_of(node.left).kind != "number":
+                raise Unsupported("a rounding-tolerant comparison of non-numbers")
+            eq = "TRUE" if node.op in ("==", "<=", ">=") else "FALSE"
+            close = f"abs({left} - {right}) <= {REL_TOL!r} * GREATEST(CAST(1.0 AS DOUBLE), abs({left}), abs({right}))"
+            return f"(CASE WHEN {close} THEN {eq} ELSE {self._cmp(left, node.op, right)} END)"
         return self._cmp(left, node.op, right)
 
     def e_Logic(self, node, depth):
