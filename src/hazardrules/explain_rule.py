@@ -21,7 +21,8 @@ def describe_rule(engine, rule_id: str, edition: str | None, lang: str, show_pyt
     zh = lang == "zh"
     title = rule.title if zh else (rule.title_en or rule.title)
     lines = [f"{rule.id}  {title}",
-             f"{'出处' if zh else 'source'}: {rs.title}（{rs.document}）{rule.cite}  [{rs.id} {rs.edition}, v{rs.version}]"]
+             f"{'出处' if zh else 'source'}: {rule.document or f'{rs.title}（{rs.document}）'}{rule.cite}  "
+             f"[{rs.id} {rs.edition}, v{rs.version}]"]
     kind = {"major": "重大事故隐患" if zh else "major accident hazard", "violation": "违法行为（非重大隐患）" if zh else
             "violation (not a major hazard)", "element": "综合判定要素" if zh else "counting element"}[rule.kind]
     lines.append(f"{'类别' if zh else 'kind'}: {kind}")
