@@ -15,8 +15,10 @@ from typing import Any, Literal
 import orjson
 from pydantic import BaseModel
 
-from .compile import FIRED, NOT_APPLICABLE, PASSED, UNDETERMINED, CompiledRule, CompiledRuleset, counted_elements
+from .compile import (FIRED, NOT_APPLICABLE, PASSED, STATUS_NAMES, UNDETERMINED, CompiledRule, CompiledRuleset,
+                      counted_elements)
 from .explain import Explainer, json_value
+from .expr import ast, interpret
 
 
 class FindingModel(BaseModel):
@@ -128,14 +130,10 @@ def _render_pair(rs: CompiledRuleset, rule: CompiledRule, facts: dict) -> tuple[
 
 
 def _quantified(checked) -> bool:
-    from .expr import ast
-
     return any(isinstance(n, ast.Call) and n.func in ("any", "all", "count", "sum") for n in ast.walk(checked.root))
 
 
 def _element_true(rs: CompiledRuleset, e: CompiledRule, facts: dict) -> bool:
-    from .expr import interpret
-
     tables = {n: t.values for n, t in rs.tables.items()}
     if e.applies is not None and interpret(e.applies, facts, tables) is not True:
         return False
@@ -216,8 +214,6 @@ class Determination:
         return any(s[i] == FIRED for i in self._rs.major_indexes)
 
     def status_of(self, rule_id: str) -> str:
-        from .compile import STATUS_NAMES
-
         return STATUS_NAMES[self.statuses[self._rs.rule_by_id[rule_id].index]]
 
     def _ids(self, status: int) -> list[str]:
