@@ -8,6 +8,7 @@ encoded, never a silent judgement under another edition.
 
 from __future__ import annotations
 
+import difflib
 import threading
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -43,8 +44,6 @@ class Engine:
             if ruleset_id not in self._editions:
                 ids = self.ruleset_ids()
                 if ruleset_id not in ids:
-                    import difflib
-
                     near = difflib.get_close_matches(ruleset_id, ids, n=1)
                     hint = f"（是否指 “{near[0]}”？）" if near else ""
                     raise RulesetNotFound(diag("ruleset_not_found", "", f"没有规则集 “{ruleset_id}”{hint}；可用：{'、'.join(ids)}",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from .compile import STATUS_NAMES, CompiledRule, CompiledRuleset, counted_elements
 from .expr import ast, interpret
+from .expr.interpreter import _Interp
 from .results import missing_facts
 
 
@@ -151,8 +152,6 @@ def _impossible_sides(checked, node: ast.Compare) -> set[int]:
 
 def _sides(checked, node: ast.Compare, facts: dict, tables: dict) -> set[int]:
     """Where these facts put the two sides of ``node``: -1 under, 0 exactly at, +1 over (any list unit)."""
-    from .expr.interpreter import _Interp
-
     interp = _Interp(checked, tables)
     out = set()
     for scopes in _scopes_for(checked, node, [facts]):
