@@ -84,28 +84,22 @@ def test_cmd(ctx, paths, verbose):
 
     lang = ctx.obj["lang"]
     compiled, policies, errors = _compile_paths(ctx, paths, with_policies=True)
-    passed = failed = 0
+    outcomes = []  # (ok, label, failure message) for every example, policies first
     for policy in policies:  # routing policies: every example under both reasoners
         for r in run_policy_examples(policy):
-            if r.ok:
-                passed += 1
-                if verbose:
-                    click.echo(f"ok   {r.where} {r.name or ''} [{r.reasoner}]")
-                continue
-            failed += 1
-            click.echo(click.style("FAIL ", fg="red") + f"{r.where}: {r.name or ''} [{r.reasoner}]: {'; '.join(r.problems)}")
+            outcomes.append((r.ok, f"{r.where} {r.name or ''} [{r.reasoner}]", "; ".join(r.problems)))
     for rs in compiled:
         for r in run_examples(rs):
-            if r.ok:
-                passed += 1
-                if verbose:
-                    click.echo(f"ok   {r.where} {r.rule} {r.name or ''}")
-                continue
-            failed += 1
             got = r.got if r.got == r.reference else f"{r.got} (reference interpreter: {r.reference})"
-            msg = f"{r.where}: {r.rule} {r.name or ''}: 期望 {r.expected}，实际 {got} {r.detail}" if lang == "zh" else \
-                f"{r.where}: {r.rule} {r.name or ''}: expected {r.expected}, got {got} {r.detail}"
-            click.echo(click.style("FAIL ", fg="red") + msg)
+            why = f"期望 {r.expected}，实际 {got} {r.detail}" if lang == "zh" else f"expected {r.expected}, got {got} {r.detail}"
+            outcomes.append((r.ok, f"{r.where} {r.rule} {r.name or ''}", why))
+    for ok, label, why in outcomes:
+        if ok and verbose:
+            click.echo(f"ok   {label}")
+        elif not ok:
+            click.echo(click.style("FAIL ", fg="red") + f"{label}: {why}")
+    failed = sum(1 for ok, _, _ in outcomes if not ok)
+    passed = len(outcomes) - failed
     for exc in errors:
         click.echo(click.style("✗ ", fg="red") + exc.render(lang), err=True)
     click.echo(f"{passed} passed, {failed} failed")
