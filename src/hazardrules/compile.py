@@ -15,14 +15,14 @@ from datetime import date
 
 import orjson
 
-from .errors import Diagnostic, HazardRulesError, RulesetError, SchemaError, diag
+from .errors import Diagnostic, HazardRulesError, RulesetError, diag
 from .expr import Checked, Field, FieldTable, check, parse
 from .expr.ast import dump
 from .expr.compiler import Emitter, ExprCompiler, field_var
 from .expr.runtime import GLOBALS
 from .loader import YamlDoc
 from .records import normalize_facts
-from .spec import PartDoc, RuleDoc, RulesetDoc, build_field_table, check_ruleset_id, validate_model
+from .spec import PartDoc, RulesetDoc, build_field_table, check_ruleset_id, validate_model
 
 PASSED, FIRED, UNDETERMINED, NOT_APPLICABLE = 0, 1, 2, 3
 INSPECTION_DATE = "inspection_date"
@@ -357,7 +357,7 @@ def _codegen(fields: FieldTable, tables: list[Table], elements, rules, name: str
                         f"else (0 if _w is False else 2)")
     loads = [f"    {field_var(n)} = _g({n!r})" for n in sorted(used)]
     statuses = ", ".join(f"s{r.index}" for r in rules)
-    source = "\n".join([f"def _evaluate(f):", "    _g = f.get", *loads, *body, f"    return ({statuses},)", ""])
+    source = "\n".join(["def _evaluate(f):", "    _g = f.get", *loads, *body, f"    return ({statuses},)", ""])
     namespace = dict(GLOBALS)
     namespace.update(em.consts)
     exec(compile(source, f"<ruleset {name}>", "exec"), namespace)  # generated from checked ASTs only

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field as PField, ValidationError, field_validator
 
 from .errors import Diagnostic, SchemaError, diag
-from .expr.fields import FIELD_TYPES, Field, FieldTable
+from .expr.fields import Field, FieldTable
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -268,7 +268,7 @@ def _table(models: dict[str, FieldDoc], doc, keypath: tuple, problems: list[Diag
                     problems.append(diag("list_key", where, f"列表 {name} 的单元编号字段 “{key}” 应在 fields 中声明为 string",
                                          f"list {name}: its unit id field '{key}' must be declared as a string sub-field"))
         elif fd.fields or fd.key:
-            problems.append(diag("list_fields", where, f"只有列表字段才能有 fields/key", "only list fields take fields/key"))
+            problems.append(diag("list_fields", where, "只有列表字段才能有 fields/key", "only list fields take fields/key"))
         if fd.min is not None and fd.max is not None and fd.min > fd.max:
             problems.append(diag("bounds", where, f"min ({fd.min}) 大于 max ({fd.max})", f"min ({fd.min}) exceeds max ({fd.max})"))
         out[name] = Field(name=name, type=fd.type, label=fd.label, label_en=fd.label_en, unit=fd.unit, min=fd.min,

@@ -7,7 +7,6 @@ traceback.
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click

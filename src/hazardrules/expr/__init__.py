@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from .checker import Checked, Type, check
-from .compiler import Emitter, ExprCompiler, const_source, field_var
+from .compiler import Emitter, ExprCompiler, field_var
 from .fields import Field, FieldTable
 from .interpreter import evaluate as interpret
 from .parser import parse

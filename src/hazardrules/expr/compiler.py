@@ -9,7 +9,6 @@ comparisons of facts that cannot be missing skip the ``is None`` checks.
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from . import ast
 from .checker import Checked, Ref
@@ -248,12 +247,3 @@ def computed(node: ast.Compare) -> bool:
     """Whether a comparison involves arithmetic, where binary rounding could move an exact threshold."""
     return any(isinstance(n, (ast.Binary, ast.Unary)) or (isinstance(n, ast.Call) and n.func in ("sum", "min", "max", "abs"))
                for side in (node.left, node.right) for n in ast.walk(side))
-
-
-def const_source(name: str, value) -> str:
-    """Python source that rebuilds a module constant (dates, frozensets, dicts of numbers)."""
-    if isinstance(value, date):
-        return f"{name} = _date({value.year}, {value.month}, {value.day})"
-    if isinstance(value, frozenset):
-        return f"{name} = frozenset({sorted(value, key=repr)!r})"
-    return f"{name} = {value!r}"
