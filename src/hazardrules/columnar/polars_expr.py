@@ -274,6 +274,10 @@ class PolarsCompiler:
         a, b = self.expr(node.args[0], depth), self.expr(node.args[1], depth)
         return (b - a).dt.total_days().cast(pl.Float64)
 
+    def c_add_months(self, node, depth):
+        # Polars clamps a missing day to the month's last day, as runtime.add_months does
+        return self.expr(node.args[0], depth).dt.offset_by(f"{int(node.args[1].value)}mo")
+
     def c_lookup(self, node, depth):
         table = self.tables[node.args[0].name]
         key = self.expr(node.args[1], depth)

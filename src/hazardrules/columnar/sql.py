@@ -213,6 +213,11 @@ class SqlCompiler:
         diff = f"date_diff('day', {a}, {b})" if self.d == "duckdb" else f"datediff({b}, {a})"
         return f"CAST({diff} AS DOUBLE)"
 
+    def c_add_months(self, node, depth):
+        a, n = self.sql(node.args[0], depth), int(node.args[1].value)
+        # both clamp to the month's last day like runtime.add_months (DuckDB: INTERVAL; Spark 3: add_months)
+        return f"CAST(({a} + INTERVAL {n} MONTH) AS DATE)" if self.d == "duckdb" else f"add_months({a}, {n})"
+
     def c_lookup(self, node, depth):
         table = self.tables[node.args[0].name]
         key = self.sql(node.args[1], depth)

@@ -54,7 +54,7 @@ class Checked:
 
 
 FUNCTIONS = {"any", "all", "count", "sum", "len", "count_true", "known", "missing", "min", "max", "abs",
-             "lookup", "days_between"}
+             "lookup", "days_between", "add_months"}
 
 
 def check(text: str, root: ast.Node, fields: FieldTable, where, *, tables: dict | None = None,
@@ -312,6 +312,22 @@ class _Checker:
                 if t is not None and t.kind != DATE:
                     self._mismatch(arg, DATE, t, "days_between()")
         return Type(NUMBER)
+
+    def f_add_months(self, node, scopes):
+        # The month count must be a whole-number literal: every back end shifts by a fixed calendar
+        # offset (Polars "6mo", SQL INTERVAL / add_months), never by a per-record value.
+        if self._arity(node, 2, 2):
+            t = self.visit(node.args[0], scopes)
+            if t is not None and t.kind != DATE:
+                self._mismatch(node.args[0], DATE, t, "add_months()")
+            n = node.args[1]
+            if not (isinstance(n, ast.Num) and isinstance(n.value, int) and n.value >= 0):
+                self.error(n, "add_months() 的第二个参数应为不小于 0 的整数常量（月数），如 add_months(appointed_date, 6)",
+                           "second argument of add_months() must be a whole-number literal >= 0 (months), "
+                           "e.g. add_months(appointed_date, 6)")
+            else:
+                self.types[id(n)] = Type(NUMBER)
+        return Type(DATE)
 
     def f_lookup(self, node, scopes):
         if not self._arity(node, 2, 2):

@@ -237,6 +237,10 @@ class ExprCompiler:
         b = self.emit(node.args[1], depth)[0]
         return f"_days({a}, {b})", True
 
+    def c_add_months(self, node, depth):
+        a = self.emit(node.args[0], depth)[0]
+        return f"_addm({a}, {node.args[1].value!r})", True
+
     def c_lookup(self, node, depth):
         table = self.tables[node.args[0].name]
         key = self.emit(node.args[1], depth)

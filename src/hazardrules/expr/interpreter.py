@@ -10,7 +10,7 @@ from __future__ import annotations
 from . import ast
 from .checker import Checked
 from .compiler import computed
-from .runtime import FLIP, OPS, all3, any3, cmp_interval, cmp_tolerant, count3, days_between, interval_number, sum3
+from .runtime import FLIP, OPS, all3, any3, cmp_interval, cmp_tolerant, count3, days_between, add_months, interval_number, sum3
 
 
 def evaluate(checked: Checked, facts: dict, tables: dict | None = None):
@@ -109,6 +109,8 @@ class _Interp:
             return {"min": min, "max": max}[f](values) if f != "abs" else abs(values[0])
         if f == "days_between":
             return days_between(self.eval(args[0], scopes), self.eval(args[1], scopes))
+        if f == "add_months":
+            return add_months(self.eval(args[0], scopes), args[1].value)
         if f == "lookup":
             key = self.eval(args[1], scopes)
             return None if key is None else self.tables[args[0].name].get(key)

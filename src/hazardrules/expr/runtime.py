@@ -5,6 +5,7 @@ Generated code imports nothing else; these functions are the whole run-time surf
 
 from __future__ import annotations
 
+import calendar
 import operator
 
 OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
@@ -111,6 +112,17 @@ def days_between(a, b):
     return (b - a).days
 
 
+def add_months(d, n: int):
+    """The date ``n`` calendar months after ``d``: the same day of the month, or the month's last day
+    when that month has no such day (民法典 第二百零二条: 到期月的对应日; 没有对应日的, 月末日)."""
+    if d is None:
+        return None
+    months = d.year * 12 + d.month - 1 + n
+    year, month = divmod(months, 12)
+    month += 1
+    return d.replace(year=year, month=month, day=min(d.day, calendar.monthrange(year, month)[1]))
+
+
 GLOBALS = {
     "__builtins__": {},
     "_any3": any3,
@@ -126,5 +138,6 @@ GLOBALS = {
     "_max": max,
     "_abs": abs,
     "_days": days_between,
+    "_addm": add_months,
     "_len": len,
 }
