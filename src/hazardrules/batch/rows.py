@@ -66,6 +66,8 @@ def _from_columns(row: dict, where: str, *, text: bool) -> dict:
                 continue  # empty cell: not recorded
         elif value is None:
             continue
+        elif isinstance(value, (list, dict)):
+            value = _without_nulls(value)
         if name in _ENVELOPE:
             record[name] = value
         elif name == "facts":
@@ -86,6 +88,16 @@ def _from_columns(row: dict, where: str, *, text: bool) -> dict:
 def _plain(value, where: str, name: str) -> dict:
     if not isinstance(value, dict):
         raise RecordError(diag("facts_not_mapping", f"{where} {name}", "facts 列应为映射（字段: 值）", "the facts column must be a mapping"))
+    return value
+
+
+def _without_nulls(value):
+    """A Parquet struct has every field in every row (and every unit): a null field is "not
+    recorded", exactly like a null column, so it is dropped rather than checked as a key."""
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
     return value
 
 

@@ -20,6 +20,7 @@ from ..batch.rows import judge
 from ..batch.runner import Options, run_batch
 from ..batch.sources import RawRow, input_format, total_bytes
 from ..batch.writers import open_writer, output_format
+from ..compile import INSPECTION_DATE
 from ..errors import HazardRulesError, LoadError, diag
 from .polars_ruleset import PolarsRuleset
 from .validate import ENVELOPE, clean_column, clean_list, date_column, edition_expr
@@ -79,7 +80,7 @@ def _frames(path: str, fmt: str):
             pf = pq.ParquetFile(path)
             total = max(1, pf.metadata.num_rows)
             for batch in pf.iter_batches(batch_size=BLOCK):
-                yield pl.from_arrow(batch), "#", int(size * batch.num_rows / total)
+                yield _unnest_facts(pl.from_arrow(batch)), "#", int(size * batch.num_rows / total)
             return
         if fmt == "csv":
             yield _read_csv(path), ":csv", size
@@ -94,17 +95,31 @@ def _read_jsonl(path: str) -> pl.DataFrame:
     in ``__raw`` (rows the Python back end judges are re-read from it, exactly as the JSONL reader)."""
     with open(path, "rb") as handle:
         lines = [(n, line) for n, line in enumerate(handle, 1) if line.strip()]
-    frame = pl.read_ndjson(path)
+    frame = pl.read_ndjson(path, infer_schema_length=None)  # every row: keys first seen after row 100 must not vanish
     if frame.height != len(lines):
         raise ValueError("line count")  # let the streaming reader handle whatever this is
-    if "facts" in frame.columns:
-        facts = frame.schema["facts"]
-        if not isinstance(facts, pl.Struct):
-            raise ValueError("facts")
-        frame = frame.with_columns(pl.col("facts").struct.rename_fields([f"facts.{f.name}" for f in facts.fields]))
-        frame = frame.unnest("facts")
-    return frame.with_columns(pl.Series("__line", [n for n, _ in lines], dtype=pl.Int64),
+    if "facts" in frame.columns and not isinstance(frame.schema["facts"], pl.Struct):
+        raise ValueError("facts")
+    return _unnest_facts(frame).with_columns(pl.Series("__line", [n for n, _ in lines], dtype=pl.Int64),
                               pl.Series("__raw", [line for _, line in lines], dtype=pl.Binary))
+
+
+def _unnest_facts(frame: pl.DataFrame) -> pl.DataFrame:
+    """A ``facts`` struct column (JSONL object, Parquet struct) as ``facts.<name>`` columns.
+
+    A name that would collide with a column already there (``x`` next to ``facts.x``: the Python
+    reader merges them in column order) sends the whole block to the Python path (ValueError).
+    A ``facts`` column of another type (a JSON text cell in CSV) stays: its rows are judged by Python.
+    """
+    dtype = frame.schema.get("facts")
+    if not isinstance(dtype, pl.Struct):
+        return frame
+    names = [f.name for f in dtype.fields]
+    taken = set(frame.columns)
+    if any(n in taken or f"facts.{n}" in taken for n in names):
+        raise ValueError("facts collide with columns")
+    frame = frame.with_columns(pl.col("facts").struct.rename_fields([f"facts.{n}" for n in names]))
+    return frame.unnest("facts")
 
 
 def _read_csv(path: str) -> pl.DataFrame:
@@ -218,8 +233,16 @@ class _Judge:
                 value, good = clean_column(col, dtype, f, coerce=not jsonl)
             cleaned.append(value.alias(name))
             ok.append(good)
-        if "inspection_date" in schema and schema["inspection_date"] not in (pl.String, pl.Date):
-            ok.append(pl.col("inspection_date").is_null())
+        if "inspection_date" in schema:  # present: must parse as check_envelope parses it, else Python explains
+            ok.append(pl.col("inspection_date").is_null() | date_column(schema).is_not_null())
+        # conditions read the record's inspection date (engine.prepare): a fact of that name wins, else the envelope
+        envelope_day = date_column(schema)
+        named = {e.meta.output_name(): i for i, e in enumerate(cleaned)}
+        if INSPECTION_DATE in named:
+            i = named[INSPECTION_DATE]
+            cleaned[i] = pl.coalesce(cleaned[i], envelope_day).alias(INSPECTION_DATE)
+        elif INSPECTION_DATE in rs.fields:
+            cleaned.append(envelope_day.alias(INSPECTION_DATE))
         sub = sub.with_columns(pl.all_horizontal(ok).alias("__ok"))
         good = sub.filter(pl.col("__ok"))
         odd = sub.filter(~pl.col("__ok")).drop(["__ok"] + [c for c in sub.columns if c.startswith("__list")])
@@ -261,14 +284,16 @@ class _Judge:
                 rows.append({c: out.get(c) for c in OUT_COLUMNS[:-1]} | {"detail": None if out["ok"] else _json(out)})
             return pl.DataFrame(rows, schema=_schema())
         cols = [c for c in rest.columns if not c.startswith("__")]
+        header = tuple(cols) if where_kind == ":csv" else None
         for rec in rest.select(cols + ["__row", "__pos"]).iter_rows(named=True):
             row, pos = rec.pop("__row"), rec.pop("__pos")
             if where_kind == "#":
                 raw = RawRow(row, f"{path}#{pos}", "dict", rec)
+            elif header is not None:  # CSV cells as text, exactly as the CSV reader gives them (JSON cells too)
+                raw = RawRow(row, f"{path}:{pos + 1}", "csv", ["" if v is None else v for v in rec.values()])
             else:
-                line = pos + 1 if where_kind == ":csv" else pos
-                raw = RawRow(row, f"{path}:{line}", "dict", rec)
-            out = judge(self.engine, raw, None, edition=self.options.edition, detail="summary", lang=self.options.lang)
+                raw = RawRow(row, f"{path}:{pos}", "dict", rec)
+            out = judge(self.engine, raw, header, edition=self.options.edition, detail="summary", lang=self.options.lang)
             rows.append({c: out.get(c) for c in OUT_COLUMNS[:-1]} | {"detail": None if out["ok"] else _json(out)})
         return pl.DataFrame(rows, schema=_schema())
 

@@ -85,8 +85,10 @@ class PolarsRuleset:
         """The frame with every declared field (or only those the rules read) present and typed."""
         names = set(frame.collect_schema().names())
         wanted = self.needed if only_needed else list(self.schema)
-        cols = [pl.col(n).cast(self.schema[n]) if n in names else pl.lit(None, dtype=self.schema[n]).alias(n) for n in wanted]
-        return frame.select(cols)
+        missing = [pl.lit(None, dtype=self.schema[n]).alias(n) for n in wanted if n not in names]
+        if missing:  # added next to the frame's columns: a select of literals alone would have height 1
+            frame = frame.with_columns(missing)
+        return frame.select([pl.col(n).cast(self.schema[n]) for n in wanted])
 
     def statuses(self, frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
         """One status column per rule, in rule order; fallback rules come from the Python back end.
