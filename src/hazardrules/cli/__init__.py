@@ -7,34 +7,77 @@ traceback.
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
+from click.utils import make_default_short_help
 
 from ..errors import HazardRulesError
 
 EXIT_OK, EXIT_FOUND, EXIT_BAD = 0, 1, 2
 
 
+# --- Command registry: every command is imported only when it is invoked ------------------------------
+#
+# HOW TO ADD A COMMAND (all contributors — the CLI must start at once, `hazardrules --help` in ~0.1 s):
+#   1. Write it in a module of this package with a plain ``@click.command("name")`` or ``@click.group("name")``.
+#      Never ``@main.command``: that forces the module to be imported whenever the CLI starts.
+#      Heavy imports (engine, compile, pydantic, polars, duckdb, sqlalchemy, ...) go inside the function or at
+#      the top of *that* module, which is imported only when its command runs.
+#   2. Add one line to COMMANDS: name -> ("hazardrules.cli.<module>:<function>", "short help for --help").
+#      The short help is shown by ``hazardrules --help`` without importing the module; keep it equal to the
+#      first line of the command's docstring (tests/test_cli_lazy.py checks that, that every entry imports
+#      and that ``--help`` imports no heavy module).
+#   3. Helpers shared by commands (EXIT_*, engine_from, lang_option) live here and import nothing heavy.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "batch": ("hazardrules.cli.batch:batch",
+              "批量判定：每输入一行输出一行（判定或错误对象），顺序不变。Judge files of records, one output row per input row."),
+    "case": ("hazardrules.cli.case:case", "督办案件：列表、详情、整改、复核、销号、重新打开、逾期巡查。Supervision cases."),
+    "check": ("hazardrules.cli.check:check", "检查记录是否存在重大事故隐患。Check inspection records for major accident hazards."),
+    "checklist": ("hazardrules.cli.checklist:checklist", "生成空白检查记录。Print a blank inspection record for a sector."),
+    "diff": ("hazardrules.cli.rulesets:diff", "比较两个版本：新增、删除、修改的规则。Show what changed between two editions."),
+    "explain": ("hazardrules.cli.rulesets:explain", "说明一条规则：出处、适用条件、判定条件、字段与示例。Explain one rule."),
+    "report": ("hazardrules.cli.report:report",
+               "整改率、重大隐患整改率、每千次检查重大隐患数、企业自查占比、逾期数、动态清零。Supervision report."),
+    "rulesets": ("hazardrules.cli.rulesets:rulesets_cmd", "列出规则集及其版本。List rulesets, editions and rule counts."),
+    "test": ("hazardrules.cli.rulesets:test_cmd", "运行规则集中的示例。Run the examples written inside the rulesets."),
+    "validate": ("hazardrules.cli.rulesets:validate", "校验规则集（结构、字段、条件类型、示例覆盖）。Validate rulesets."),
+}
+
+
+def load_command(name: str) -> click.Command:
+    """Import the module of one registered command and return the command."""
+    module, attr = COMMANDS[name][0].split(":")
+    return getattr(importlib.import_module(module), attr)
+
+
 class _Main(click.Group):
-    """Turns every HazardRulesError into a message on stderr and exit status 2.
-
-    Command groups with heavy imports (the ledger's SQLAlchemy, the columnar back end) are imported
-    only when invoked, so ``hazardrules check`` starts without them.
-    """
-
-    lazy = {"case": "hazardrules.cli.case:case", "report": "hazardrules.cli.report:report",
-            "batch": "hazardrules.cli.batch:batch"}
+    """The command group: lazy commands (see COMMANDS) and every HazardRulesError as a message + exit 2."""
 
     def list_commands(self, ctx):
-        return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+        return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
 
     def get_command(self, ctx, name):
         command = super().get_command(ctx, name)
-        if command is None and name in self.lazy:
-            module, attr = self.lazy[name].split(":")
-            command = getattr(__import__(module, fromlist=[attr]), attr)
+        if command is None and name in COMMANDS:
+            command = load_command(name)
         return command
+
+    def format_commands(self, ctx, formatter):
+        """The command list from the registry's short help, so ``--help`` imports no command module."""
+        limit = formatter.width - 6 - max(len(name) for name in self.list_commands(ctx))
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in COMMANDS and name not in self.commands:
+                rows.append((name, make_default_short_help(COMMANDS[name][1], limit)))
+            else:
+                command = self.get_command(ctx, name)
+                if command is not None and not command.hidden:
+                    rows.append((name, command.get_short_help_str(limit)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx):
         try:
@@ -76,8 +119,6 @@ def lang_option(fn):
     return click.option("--lang", type=click.Choice(["zh", "en"]), default=None, expose_value=False,
                         callback=callback, help="输出语言 / output language")(fn)
 
-
-from . import check, checklist, rulesets  # noqa: E402,F401  (these commands register themselves)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

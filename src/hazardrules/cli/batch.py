@@ -10,10 +10,10 @@ from __future__ import annotations
 import click
 import orjson
 
-from . import EXIT_BAD, EXIT_FOUND, EXIT_OK, lang_option, main
+from . import EXIT_BAD, EXIT_FOUND, EXIT_OK, lang_option
 
 
-@main.command()
+@click.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="输出文件 .jsonl 或 .parquet（- 为标准输出）/ output file .jsonl or .parquet (- for stdout)")

@@ -11,11 +11,11 @@ import orjson
 from ..errors import HazardRulesError
 from ..inputs import read_records
 from ..results import Determination
-from . import EXIT_BAD, EXIT_FOUND, EXIT_OK, engine_from, lang_option, main
+from . import EXIT_BAD, EXIT_FOUND, EXIT_OK, engine_from, lang_option
 from .render import render_determination
 
 
-@main.command()
+@click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl"]), default="table", show_default=True,
               help="输出格式 / output format")

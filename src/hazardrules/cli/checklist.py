@@ -8,10 +8,10 @@ import click
 
 from ..checklist import render_checklist
 from ..records import normalize_facts
-from . import engine_from, lang_option, main
+from . import engine_from, lang_option
 
 
-@main.command()
+@click.command()
 @click.argument("ruleset_id")
 @click.option("--edition", default=None, help="版本（默认今天施行的版本）/ edition (default: in force today)")
 @click.option("--date", "on", default=None, help="按该日期选择版本 / pick the edition in force on this date (YYYY-MM-DD)")

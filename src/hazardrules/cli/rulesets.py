@@ -6,14 +6,10 @@ from pathlib import Path
 
 import click
 
-from ..catalog import scan
-from ..compile import compile_ruleset
-from ..errors import HazardRulesError
-from ..examples import lint, run_examples
-from . import EXIT_BAD, EXIT_FOUND, EXIT_OK, engine_from, lang_option, main
+from . import EXIT_BAD, EXIT_FOUND, EXIT_OK, engine_from, lang_option
 
 
-@main.command("rulesets")
+@click.command("rulesets")
 @lang_option
 @click.pass_context
 def rulesets_cmd(ctx):
@@ -29,6 +25,9 @@ def rulesets_cmd(ctx):
 
 def _compile_paths(ctx, paths, *, with_policies: bool = False):
     """Compile every edition (and policy) under ``paths``; collect errors instead of stopping at the first."""
+    from ..catalog import scan
+    from ..compile import compile_ruleset
+    from ..errors import HazardRulesError
     from ..supervision.policy import load_policy_doc  # supervision validates its own documents
 
     roots = [Path(p) for p in paths] or [engine_from(ctx).rules_dir]
@@ -47,13 +46,15 @@ def _compile_paths(ctx, paths, *, with_policies: bool = False):
     return (compiled, policies, errors) if with_policies else (compiled, errors)
 
 
-@main.command()
+@click.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("--strict", is_flag=True, help="把覆盖率警告当作错误 / treat lint warnings as errors")
 @lang_option
 @click.pass_context
 def validate(ctx, paths, strict):
     """校验规则集（结构、字段、条件类型、示例覆盖）。Validate rulesets."""
+    from ..examples import lint
+
     lang = ctx.obj["lang"]
     compiled, errors = _compile_paths(ctx, paths)
     warnings = 0
@@ -73,13 +74,14 @@ def validate(ctx, paths, strict):
     ctx.exit(EXIT_BAD if errors or (strict and warnings) else EXIT_OK)
 
 
-@main.command("test")
+@click.command("test")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("-v", "--verbose", is_flag=True, help="列出每个示例 / list every example")
 @lang_option
 @click.pass_context
 def test_cmd(ctx, paths, verbose):
     """运行规则集中的示例。Run the examples written inside the rulesets."""
+    from ..examples import run_examples
     from ..supervision.examples import run_policy_examples
 
     lang = ctx.obj["lang"]
@@ -106,7 +108,7 @@ def test_cmd(ctx, paths, verbose):
     ctx.exit(EXIT_BAD if errors else (EXIT_FOUND if failed else EXIT_OK))
 
 
-@main.command()
+@click.command()
 @click.argument("rule_id")
 @click.option("--edition", default=None, help="版本 / edition")
 @click.option("--show-python", is_flag=True, help="显示生成的 Python 代码 / show the generated Python")
@@ -120,7 +122,7 @@ def explain(ctx, rule_id, edition, show_python):
     click.echo(describe_rule(engine_from(ctx), rule_id, edition, lang, show_python))
 
 
-@main.command()
+@click.command()
 @click.argument("ruleset_id")
 @click.argument("old")
 @click.argument("new")
