@@ -33,6 +33,13 @@ def relevant_fields(rs: CompiledRuleset, given: dict) -> set[str]:
     return keep
 
 
+def checklist_fields(rs: CompiledRuleset, given: dict) -> set[str]:
+    """The facts a checklist asks for: those of the sections that can apply, plus descriptive facts that
+    no rule reads (a mine's name, a unit's location), which ``--set`` can never rule out."""
+    read_by_rules = relevant_fields(rs, {})
+    return relevant_fields(rs, given) | {f.name for f in rs.fields if f.name not in read_by_rules}
+
+
 def _comment(f: Field, lang: str) -> str:
     parts = [f.text(lang)]
     if f.type in ("number", "integer"):
@@ -53,7 +60,7 @@ def _comment(f: Field, lang: str) -> str:
 
 
 def render_checklist(rs: CompiledRuleset, given: dict, lang: str = "zh", record_id: str | None = None) -> str:
-    keep = relevant_fields(rs, given)
+    keep = checklist_fields(rs, given)
     zh = lang == "zh"
     out = [f"# {rs.title}（{rs.document}，{rs.edition} 版，{rs.effective_from} 起施行）" if zh
            else f"# {rs.title_en or rs.title} ({rs.document}, edition {rs.edition}, in force from {rs.effective_from})",

@@ -15,11 +15,18 @@ from .errors import LoadError, diag
 from .loader import load_yaml
 
 
-def read_records(path: str | Path) -> Iterator[tuple[str, object]]:
-    """Yield ``(where, record)`` for every record in the file; raise LoadError if it is unreadable."""
+def read_records(path: str | Path, engine=None) -> Iterator[tuple[str, object]]:
+    """Yield ``(where, record)`` for every record in the file; raise LoadError if it is unreadable.
+
+    An Excel checklist (.xlsx, written by ``hazardrules checklist --format xlsx``) needs ``engine`` to
+    know its ruleset's fields; its errors name sheet and cell.
+    """
     p = Path(path)
     shown = str(path)
     suffix = p.suffix.lower()
+    if suffix == ".xlsx":
+        yield shown, _xlsx(p, engine)
+        return
     if suffix == ".jsonl":
         yield from _jsonl(p, shown)
         return
@@ -34,13 +41,21 @@ def read_records(path: str | Path) -> Iterator[tuple[str, object]]:
     elif suffix in (".yaml", ".yml"):
         data = load_yaml(p).data
     else:
-        raise LoadError(diag("unknown_format", shown, "不支持的文件类型：应为 .json、.jsonl、.yaml 或 .yml",
-                             "unsupported file type: expected .json, .jsonl, .yaml or .yml"))
+        raise LoadError(diag("unknown_format", shown, "不支持的文件类型：应为 .json、.jsonl、.yaml、.yml 或 .xlsx",
+                             "unsupported file type: expected .json, .jsonl, .yaml, .yml or .xlsx"))
     if isinstance(data, list):
         for n, record in enumerate(data, 1):
             yield f"{shown} #{n}", record
     else:
         yield shown, data
+
+
+def _xlsx(p: Path, engine):
+    from .engine import Engine
+    from .paper.xlsx_record import read_xlsx_record
+
+    engine = engine or Engine()
+    return read_xlsx_record(p, lambda rid, ed: engine.ruleset(rid, edition=ed).fields).record
 
 
 def _jsonl(p: Path, shown: str):

@@ -40,7 +40,7 @@ def check(ctx, files, fmt, edition, verbose, exit_zero, open_cases, db_url, toda
     out = []
     for path in files:
         try:
-            records = list(read_records(path))
+            records = list(read_records(path, engine))
         except HazardRulesError as exc:
             click.echo(exc.render(lang), err=True)
             bad = True

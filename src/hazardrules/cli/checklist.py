@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import click
 
@@ -17,9 +18,13 @@ from . import engine_from, lang_option
 @click.option("--date", "on", default=None, help="按该日期选择版本 / pick the edition in force on this date (YYYY-MM-DD)")
 @click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE",
               help="已知事实，用于筛选适用章节 / known facts that select the sections that apply")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "xlsx"]), default="yaml", show_default=True,
+              help="格式：YAML 记录或 Excel 检查表 / a YAML record or an Excel workbook")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="输出文件（xlsx 必须指定）/ output file (required for xlsx)")
 @lang_option
 @click.pass_context
-def checklist(ctx, ruleset_id, edition, on, sets):
+def checklist(ctx, ruleset_id, edition, on, sets, fmt, output):
     """生成空白检查记录。Print a blank inspection record for a sector."""
     engine = engine_from(ctx)
     day = None
@@ -36,4 +41,28 @@ def checklist(ctx, ruleset_id, edition, on, sets):
         key, value = item.split("=", 1)
         given[key.strip()] = value.strip()
     facts = normalize_facts(given, rs.fields, "--set", coerce=True)
-    click.echo(render_checklist(rs, facts, ctx.obj["lang"]), nl=False)
+    if fmt == "xlsx":
+        if not output:
+            raise click.UsageError("Excel 检查表需要 -o 文件名.xlsx / an Excel checklist needs -o FILE.xlsx")
+        from ..atomic import atomic_path
+        from ..paper.xlsx_checklist import write_checklist_xlsx
+
+        with atomic_path(output) as tmp:
+            write_checklist_xlsx(rs, facts, tmp, inspection_day=_day_in(rs, day))
+        click.echo(f"已写入 {output}" if ctx.obj["lang"] == "zh" else f"wrote {output}", err=True)
+        return
+    text = render_checklist(rs, facts, ctx.obj["lang"])
+    if output:
+        from ..atomic import atomic_path
+
+        with atomic_path(output) as tmp:
+            Path(tmp).write_text(text, encoding="utf-8")
+        return
+    click.echo(text, nl=False)
+
+
+def _day_in(rs, day):
+    """The inspection date a blank shows: the given date, else today when the edition is in force today,
+    else the edition's first day (so the blank is judged under the edition it was made for)."""
+    today = date.today()
+    return day or (today if rs.in_force(today) else rs.effective_from)
