@@ -22,7 +22,19 @@ record_id: KM-1
 inspection_date: 2026-08-01
 facts: {annual_output_t: 1330000, approved_capacity_t: 1200000}
 """
-REC_CLEAN = REC_MAJOR.replace("1330000", "1000000")
+REC_CLEAN = REC_MAJOR.replace("1330000", "1000000")  # only the capacity rule is decided: incomplete
+REC_DECIDED = """ruleset: mini
+record_id: KM-2
+inspection_date: 2026-08-01
+facts:
+  annual_output_t: 1000000
+  approved_capacity_t: 1200000
+  gas_class: low
+  pond_grade: "1"
+  freeboard_m: 1.5
+  last_test_date: 2026-01-10
+  faces: [{id: W1, gas_pct: 0.4}]
+"""
 
 
 def test_check_major_exit_1_table(runner, tmp_path):
@@ -33,10 +45,40 @@ def test_check_major_exit_1_table(runner, tmp_path):
 
 
 def test_check_clean_exit_0(runner, tmp_path):
-    r = runner.invoke(main, RULES + ["check", _write(tmp_path, "r.yaml", REC_CLEAN)])
+    """GIVEN a record on which every rule is decided and none fires THEN 未发现重大事故隐患, exit 0."""
+    r = runner.invoke(main, RULES + ["check", _write(tmp_path, "r.yaml", REC_DECIDED)])
     assert r.exit_code == 0, r.output
-    assert "未发现重大事故隐患" in r.output
-    assert "无法判定（缺少事实）" in r.output  # the other rules lack facts
+    assert "结论：未发现重大事故隐患" in r.output
+    assert "无法判定" not in r.output
+
+
+def test_check_incomplete_exit_3(runner, tmp_path):
+    """GIVEN a record where nothing fires but rules lack facts THEN 未能得出结论, exit 3, never "no hazard"."""
+    r = runner.invoke(main, RULES + ["check", _write(tmp_path, "r.yaml", REC_CLEAN)])
+    assert r.exit_code == 3, r.output
+    assert "结论：未能得出结论（4 项重大事故隐患条款无法判定" in r.output
+    assert "未发现重大事故隐患" not in r.output
+    assert "最需补充的事实" in r.output and "瓦斯等级（gas_class）" in r.output
+    assert "无法判定（缺少事实）" in r.output
+    r = runner.invoke(main, RULES + ["check", "--exit-zero", _write(tmp_path, "r.yaml", REC_CLEAN)])
+    assert r.exit_code == 0
+    r = runner.invoke(main, RULES + ["check", "--lang", "en", _write(tmp_path, "r.yaml", REC_CLEAN)])
+    assert "Verdict: incomplete" in r.output and "4 major-hazard rules undetermined" in r.output
+
+
+def test_check_many_records_exit_is_the_worst(runner, tmp_path):
+    """GIVEN one decided-clean and one incomplete record THEN exit 3; add a major hazard THEN exit 1."""
+    clean, open_ = _write(tmp_path, "a.yaml", REC_DECIDED), _write(tmp_path, "b.yaml", REC_CLEAN)
+    assert runner.invoke(main, RULES + ["check", clean, open_]).exit_code == 3
+    assert runner.invoke(main, RULES + ["check", clean, open_, _write(tmp_path, "c.yaml", REC_MAJOR)]).exit_code == 1
+
+
+def test_json_carries_the_conclusion(runner, tmp_path):
+    for text, conclusion, complete in ((REC_MAJOR, "major_hazard", False), (REC_CLEAN, "incomplete", False),
+                                       (REC_DECIDED, "no_major_hazard", True)):
+        r = runner.invoke(main, RULES + ["check", "--format", "json", _write(tmp_path, "r.yaml", text)])
+        out = orjson.loads(r.stdout)
+        assert (out["conclusion"], out["complete"]) == (conclusion, complete), text
 
 
 def test_check_english(runner, tmp_path):
@@ -48,8 +90,8 @@ def test_check_json_and_jsonl(runner, tmp_path):
     path = _write(tmp_path, "r.json", orjson.dumps([{"ruleset": "mini", "inspection_date": "2026-08-01",
                                                       "facts": {"annual_output_t": 5}}] * 2).decode())
     r = runner.invoke(main, RULES + ["check", "--format", "json", path])
-    assert r.exit_code == 0
-    assert len(orjson.loads(r.output)) == 2
+    assert r.exit_code == 3  # only the capacity rule is decided
+    assert [d["conclusion"] for d in orjson.loads(r.stdout)] == ["incomplete", "incomplete"]
     r = runner.invoke(main, RULES + ["check", "--format", "jsonl", path])
     assert [orjson.loads(line)["ruleset"] for line in r.output.splitlines()] == ["mini", "mini"]
 
@@ -93,9 +135,9 @@ def test_checklist_round_trips_through_check(runner, tmp_path):
     """GIVEN a blank checklist WHEN checked as it is THEN it is valid input and every rule is undetermined."""
     blank = runner.invoke(main, RULES + ["checklist", "mini"]).output
     r = runner.invoke(main, RULES + ["check", "--format", "json", _write(tmp_path, "blank.yaml", blank)])
-    assert r.exit_code == 0, r.output
+    assert r.exit_code == 3, r.output  # a blank record is incomplete, never clean
     out = orjson.loads(r.stdout)
-    assert len(out["undetermined"]) == 5
+    assert len(out["undetermined"]) == 5 and out["conclusion"] == "incomplete"
 
 
 def test_checklist_set_prunes_sections(runner):
@@ -145,7 +187,7 @@ def test_many_undetermined_grouped_unless_verbose(runner, tmp_path):
     """GIVEN a sparse record on a large ruleset WHEN checked THEN undetermined rules are summarised per group."""
     path = _write(tmp_path, "sparse.yaml", "ruleset: coal-mine\ninspection_date: 2026-09-01\nfacts: {mine_type: underground}\n")
     r = runner.invoke(main, ["check", path])
-    assert r.exit_code == 0, r.output
+    assert r.exit_code == 3, r.output
     assert "2 瓦斯超限作业：" in r.output and "--verbose" in r.output
     r = runner.invoke(main, ["check", "--verbose", path])
     assert "coal26.5.2" in r.output and "需补充" in r.output

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from .compile import (FIRED, NOT_APPLICABLE, PASSED, STATUS_NAMES, UNDETERMINED, CompiledRule, CompiledRuleset,
                       counted_elements)
 from .explain import Explainer, json_value
+from .gaps import missing_facts
 from .expr import ast, interpret
 
 
@@ -50,6 +51,8 @@ class DeterminationModel(BaseModel):
     document: str
     inspection_date: str | None
     major_hazard: bool
+    conclusion: Literal["major_hazard", "no_major_hazard", "incomplete"]
+    complete: bool
     findings: list[FindingModel]
     undetermined: list[UndeterminedModel]
     not_applicable: list[str]
@@ -140,32 +143,6 @@ def _element_true(rs: CompiledRuleset, e: CompiledRule, facts: dict) -> bool:
     return interpret(e.when, facts, tables) is True
 
 
-def missing_facts(rule: CompiledRule, facts: dict, rs: CompiledRuleset | None = None) -> list[str]:
-    """Fields an undetermined rule still needs: referenced facts that were not recorded."""
-    checked = [c for c in (rule.applies, rule.when) if c is not None]
-    if rule.is_count and rs is not None:
-        for e in counted_elements(rule, rs.elements):
-            checked.extend(c for c in (e.applies, e.when) if c is not None)
-    out: list[str] = []
-    for c in checked:
-        for ref in c.refs.values():
-            f = ref.field
-            if ref.level == 0:
-                if f.name not in facts and f.name not in out:
-                    out.append(f.name)
-    # sub-record facts: for every recorded list, which units lack a referenced sub-field
-    for c in checked:
-        lists = {ref.field.name: ref.field for ref in c.refs.values() if ref.level == 0 and ref.field.type == "list"}
-        for name, lf in lists.items():
-            sub = {ref.field.name for ref in c.refs.values() if ref.level == 1 and ref.field.name in lf.item}
-            for item in facts.get(name) or []:
-                for s in sorted(sub):
-                    path = f"{name}[{item.get(lf.key, '?')}].{s}"
-                    if s not in item and path not in out:
-                        out.append(path)
-    return out
-
-
 class Determination:
     """The verdict on one record under one edition of one standard."""
 
@@ -213,6 +190,23 @@ class Determination:
         s = self.statuses
         return any(s[i] == FIRED for i in self._rs.major_indexes)
 
+    @property
+    def undetermined_major(self) -> int:
+        """How many major-hazard rules could not be decided (violation rules do not decide the verdict)."""
+        s = self.statuses
+        return sum(1 for i in self._rs.major_indexes if s[i] == UNDETERMINED)
+
+    @property
+    def complete(self) -> bool:
+        """Every applicable major-hazard rule was decided (and the edition encodes its whole document)."""
+        return self.undetermined_major == 0
+
+    @property
+    def conclusion(self) -> str:
+        """``major_hazard`` | ``no_major_hazard`` | ``incomplete`` — never "no major hazard" for a record we
+        could not fully judge."""
+        return conclusion_of(self.major_hazard, self.complete)
+
     def status_of(self, rule_id: str) -> str:
         return STATUS_NAMES[self.statuses[self._rs.rule_by_id[rule_id].index]]
 
@@ -257,6 +251,8 @@ class Determination:
             "document": self.document,
             "inspection_date": json_value(self.inspection_date),
             "major_hazard": self.major_hazard,
+            "conclusion": self.conclusion,
+            "complete": self.complete,
             "findings": [f.to_dict(lang) for f in self.findings],
             "undetermined": [u if lang == "zh" else {**u, "title": self._rs.rule_by_id[u["rule"]].title_en or u["title"]}
                              for u in self.undetermined],
@@ -271,4 +267,18 @@ class Determination:
         return DeterminationModel.model_validate(self.to_dict())
 
     def __repr__(self) -> str:
-        return f"Determination({self.ruleset}@{self.edition}, major_hazard={self.major_hazard}, fired={self.fired})"
+        return f"Determination({self.ruleset}@{self.edition}, conclusion={self.conclusion}, fired={self.fired})"
+
+
+MAJOR_HAZARD, NO_MAJOR_HAZARD, INCOMPLETE = "major_hazard", "no_major_hazard", "incomplete"
+CONCLUSIONS = (MAJOR_HAZARD, NO_MAJOR_HAZARD, INCOMPLETE)
+CONCLUSION_LABELS = {"zh": {MAJOR_HAZARD: "存在重大事故隐患", NO_MAJOR_HAZARD: "未发现重大事故隐患", INCOMPLETE: "未能得出结论"},
+                     "en": {MAJOR_HAZARD: "major accident hazard found", NO_MAJOR_HAZARD: "no major accident hazard found",
+                            INCOMPLETE: "incomplete: no conclusion could be reached"}}
+
+
+def conclusion_of(major_hazard: bool, complete: bool) -> str:
+    """The three-valued verdict: a finding wins; otherwise only a fully decided record is clean."""
+    if major_hazard:
+        return MAJOR_HAZARD
+    return NO_MAJOR_HAZARD if complete else INCOMPLETE

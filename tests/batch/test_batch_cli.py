@@ -211,7 +211,7 @@ def test_exit_codes_summary_json_and_progress(runner, tmp_path, records):
     assert data["rows"] == len(records) == data["judged"] and data["errors"] == 0
     assert "行/秒" in result.stderr
     found = runner.invoke(main, ["batch", str(src), "-o", str(out), "--fail-on-hazard"])
-    assert found.exit_code == (1 if data["major_hazard"] else 0)
+    assert found.exit_code == (1 if data["major_hazard"] else (3 if data["incomplete"] else 0))
     refused = runner.invoke(main, ["batch", str(src), "-o", str(out), "--engine", "columnar", "--detail", "full"])
     assert refused.exit_code == 2 and "--engine python" in refused.stderr
 
@@ -295,3 +295,43 @@ def test_columnar_batch_equals_python_on_generated_parquet(runner, tmp_path, shi
     assert result_py.exit_code == result_col.exit_code
     assert py.read_bytes() == col.read_bytes()
     assert sum(r["ok"] for r in rows_of(col)) > 250
+
+
+def _conclusion_rows(tmp_path):
+    """One record per conclusion, in the coal-mine standard: a finding, a blank record, a fully decided one."""
+    from hazardrules import Engine
+
+    decided = yaml_record(ROOT / "fixtures" / "coal-mine" / "clean-underground-low-gas.yaml")
+    assert Engine().evaluate(decided).conclusion == "no_major_hazard"
+    major = {"ruleset": "coal-mine", "inspection_date": "2026-08-01",
+             "facts": {"annual_output_t": 1320001, "approved_capacity_t": 1200000, "mine_type": "underground"}}
+    blank = {"ruleset": "coal-mine", "inspection_date": "2026-08-01", "facts": {}}
+    return decided, major, blank
+
+
+def yaml_record(path: Path) -> dict:
+    return next(r for _, r in read_records(path))
+
+
+@pytest.mark.parametrize("engine", ["python", "columnar"])
+def test_batch_counts_the_three_conclusions_apart(runner, tmp_path, engine):
+    """GIVEN a clean, a major and a blank record WHEN batched THEN rows carry their conclusion, the summary
+    counts 1/1/1, and --fail-on-hazard exits 1; without the major row 3; with only the clean row 0."""
+    if engine == "columnar":
+        pytest.importorskip("polars")
+    decided, major, blank = _conclusion_rows(tmp_path)
+    src, out, summary = tmp_path / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "s.json"
+    src.write_bytes(b"".join(dumps(r) + b"\n" for r in (decided, major, blank)))
+    r = runner.invoke(main, ["batch", str(src), "-o", str(out), "--engine", engine, "--summary-json", str(summary),
+                             "--fail-on-hazard"])
+    assert r.exit_code == 1, r.output
+    assert [row["conclusion"] for row in rows_of(out)] == ["no_major_hazard", "major_hazard", "incomplete"]
+    data = orjson.loads(summary.read_bytes())
+    assert (data["major_hazard"], data["incomplete"], data["no_major_hazard"]) == (1, 1, 1)
+    assert "未能得出结论 1 行" in r.stderr
+    src.write_bytes(b"".join(dumps(r) + b"\n" for r in (decided, blank)))
+    r = runner.invoke(main, ["batch", str(src), "-o", str(out), "--engine", engine, "--fail-on-hazard"])
+    assert r.exit_code == 3, r.output
+    assert runner.invoke(main, ["batch", str(src), "-o", str(out), "--engine", engine]).exit_code == 0
+    src.write_bytes(dumps(decided) + b"\n")
+    assert runner.invoke(main, ["batch", str(src), "-o", str(out), "--engine", engine, "--fail-on-hazard"]).exit_code == 0

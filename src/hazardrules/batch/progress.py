@@ -14,6 +14,7 @@ class Summary:
     rows: int = 0
     judged: int = 0
     major: int = 0
+    incomplete: int = 0  # judged, nothing found, some major-hazard rule undetermined
     errors: int = 0
     seconds: float = 0.0
     engine: str = "python"
@@ -24,9 +25,23 @@ class Summary:
         self.rows += other.rows
         self.judged += other.judged
         self.major += other.major
+        self.incomplete += other.incomplete
         self.errors += other.errors
         for k, v in other.by_ruleset.items():
             self.by_ruleset[k] = self.by_ruleset.get(k, 0) + v
+
+    @property
+    def clean(self) -> int:
+        """Rows judged with every applicable rule decided and no major hazard."""
+        return self.judged - self.major - self.incomplete
+
+    def count(self, conclusion: str) -> None:
+        """Count one judged row by its three-valued conclusion."""
+        self.judged += 1
+        if conclusion == "major_hazard":
+            self.major += 1
+        elif conclusion == "incomplete":
+            self.incomplete += 1
 
     @property
     def rate(self) -> float:
@@ -34,13 +49,16 @@ class Summary:
 
     def render(self, lang: str = "zh") -> str:
         if lang == "zh":
-            return (f"共 {self.rows:,} 行：判定 {self.judged:,} 行，其中存在重大事故隐患 {self.major:,} 行；错误 {self.errors:,} 行；"
+            return (f"共 {self.rows:,} 行：判定 {self.judged:,} 行，其中存在重大事故隐患 {self.major:,} 行、"
+                    f"未能得出结论 {self.incomplete:,} 行、未发现重大事故隐患 {self.clean:,} 行；错误 {self.errors:,} 行；"
                     f"用时 {self.seconds:.2f} 秒（{self.rate:,.0f} 行/秒，{self.engine}，{self.workers} 个进程）")
-        return (f"{self.rows:,} rows: {self.judged:,} judged, {self.major:,} with a major hazard; {self.errors:,} errors; "
+        return (f"{self.rows:,} rows: {self.judged:,} judged, {self.major:,} with a major hazard, {self.incomplete:,} incomplete, "
+                f"{self.clean:,} with no major hazard; {self.errors:,} errors; "
                 f"{self.seconds:.2f} s ({self.rate:,.0f} rows/s, {self.engine}, {self.workers} workers)")
 
     def to_dict(self) -> dict:
-        return {"rows": self.rows, "judged": self.judged, "major_hazard": self.major, "errors": self.errors,
+        return {"rows": self.rows, "judged": self.judged, "major_hazard": self.major, "incomplete": self.incomplete,
+                "no_major_hazard": self.clean, "errors": self.errors,
                 "seconds": round(self.seconds, 3), "rows_per_second": round(self.rate), "engine": self.engine,
                 "workers": self.workers, "by_ruleset": dict(sorted(self.by_ruleset.items()))}
 

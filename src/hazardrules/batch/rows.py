@@ -16,7 +16,7 @@ import orjson
 
 from ..errors import Diagnostic, HazardRulesError, RecordError, diag
 from ..records import ENVELOPE_KEYS, parse_date
-from ..results import Determination
+from ..results import Determination, conclusion_of
 from .sources import RawRow
 
 DETAILS = ("summary", "full")
@@ -132,10 +132,12 @@ def judge(engine, raw: RawRow, header, *, edition: str | None, detail: str, lang
         return {"row": raw.row, "where": raw.where, "ok": True, **det.to_dict(lang)}
     ids = _rule_ids(rs)
     fired = list(compress(ids, map(_FIRED, statuses)))
+    major = bool(fired) and any(statuses[i] == 1 for i in rs.major_indexes)
+    complete = not any(statuses[i] == 2 for i in rs.major_indexes)
     return {"row": raw.row, "where": raw.where, "ok": True, "record_id": record_id, "ruleset": rs.id,
             "edition": rs.edition, "version": rs.version, "digest": rs.digest,
             "inspection_date": None if day is None else day.isoformat(),
-            "major_hazard": bool(fired) and any(statuses[i] == 1 for i in rs.major_indexes), "fired": fired,
+            "major_hazard": major, "conclusion": conclusion_of(major, complete), "fired": fired,
             "undetermined": list(compress(ids, map(_UNDETERMINED, statuses)))}
 
 

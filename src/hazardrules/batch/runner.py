@@ -72,8 +72,7 @@ def process_chunk(chunk: Chunk) -> tuple[object, Summary, int]:
     for r in rows:
         summary.rows += 1
         if r["ok"]:
-            summary.judged += 1
-            summary.major += r["major_hazard"]
+            summary.count(r["conclusion"])
             key = f"{r['ruleset']}@{r['edition']}"
             summary.by_ruleset[key] = summary.by_ruleset.get(key, 0) + 1
         else:

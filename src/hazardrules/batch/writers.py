@@ -18,7 +18,7 @@ from ..errors import LoadError, diag
 
 OUTPUT_FORMATS = ("jsonl", "parquet")
 _PARQUET_KEYS = ("row", "where", "ok", "record_id", "ruleset", "edition", "version", "digest", "inspection_date",
-                 "major_hazard", "fired", "undetermined", "error", "message", "message_en", "detail")
+                 "major_hazard", "conclusion", "fired", "undetermined", "error", "message", "message_en", "detail")
 
 
 def output_format(path: str, forced: str | None = None) -> str:
@@ -106,7 +106,7 @@ class ParquetWriter:
         s, lst = pa.string(), pa.list_(pa.string())
         self.schema = pa.schema([("row", pa.int64()), ("where", s), ("ok", pa.bool_()), ("record_id", s), ("ruleset", s),
                                  ("edition", s), ("version", s), ("digest", s), ("inspection_date", s),
-                                 ("major_hazard", pa.bool_()), ("fired", lst), ("undetermined", lst), ("error", s),
+                                 ("major_hazard", pa.bool_()), ("conclusion", s), ("fired", lst), ("undetermined", lst), ("error", s),
                                  ("message", s), ("message_en", s), ("detail", s)])
         self.atomic = _Atomic(path)
         self.writer = pq.ParquetWriter(self.atomic.tmp, self.schema, compression="zstd")

@@ -1,7 +1,8 @@
 """The ``hazardrules`` command line: a thin layer over the library facade.
 
 Exit codes (documented in the README): 0 ok / no major hazard, 1 a major hazard found or an example
-failed, 2 bad input, bad ruleset or usage error. Errors print one clear message on stderr, never a
+failed, 2 bad input, bad ruleset or usage error, 3 incomplete (no finding, but some rule could not be
+decided: never reported as clean). Errors print one clear message on stderr, never a
 traceback.
 """
 
@@ -15,7 +16,7 @@ from click.utils import make_default_short_help
 
 from ..errors import HazardRulesError
 
-EXIT_OK, EXIT_FOUND, EXIT_BAD = 0, 1, 2
+EXIT_OK, EXIT_FOUND, EXIT_BAD, EXIT_INCOMPLETE = 0, 1, 2, 3
 
 
 # --- Command registry: every command is imported only when it is invoked ------------------------------

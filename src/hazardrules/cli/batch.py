@@ -1,8 +1,8 @@
 """``hazardrules batch INPUT... -o OUTPUT`` — judge large files, one output row per input row.
 
 退出码 / exit status: 0 every row was judged; 2 at least one row failed (its error object is in the
-output) or the command could not run; with ``--fail-on-hazard``, 1 when every row was judged and at
-least one has a major accident hazard.
+output) or the command could not run; with ``--fail-on-hazard``, when every row was judged: 1 when at
+least one has a major accident hazard, else 3 when at least one is incomplete (未能得出结论).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 import orjson
 
-from . import EXIT_BAD, EXIT_FOUND, EXIT_OK, lang_option
+from . import EXIT_BAD, EXIT_FOUND, EXIT_INCOMPLETE, EXIT_OK, lang_option
 
 
 @click.command()
@@ -32,7 +32,8 @@ from . import EXIT_BAD, EXIT_FOUND, EXIT_OK, lang_option
               help="在 stderr 显示进度（默认：终端时显示）/ progress bar on stderr (default: when it is a terminal)")
 @click.option("--summary-json", type=click.Path(dir_okay=False), default=None,
               help="把汇总写成 JSON 文件 / also write the summary as JSON")
-@click.option("--fail-on-hazard", is_flag=True, help="发现重大事故隐患时退出码为 1 / exit 1 when a major hazard is found")
+@click.option("--fail-on-hazard", is_flag=True,
+              help="发现重大事故隐患时退出码为 1，否则有未能得出结论的行时为 3 / exit 1 on a major hazard, else 3 on an incomplete row")
 @click.option("--chunk-size", type=click.IntRange(1, 1_000_000), default=1000, hidden=True)
 @lang_option
 @click.pass_context
@@ -42,7 +43,7 @@ def batch(ctx, inputs, output, workers, engine_name, detail, edition, input_form
 
     输入 / input: JSONL、CSV、Parquet（可混合多个行业，每行写明 ruleset）。
     退出码 / exit: 0 全部判定 all rows judged; 2 有行出错 some row failed (see its error object);
-    --fail-on-hazard 时 1 = 发现重大事故隐患 a major hazard was found.
+    --fail-on-hazard 时 1 = 发现重大事故隐患 a major hazard was found, 3 = 有未能得出结论的行 some row incomplete.
     """
     from ..batch import Options, run_batch
     from ..batch.runner import stderr_is_tty
@@ -64,4 +65,6 @@ def batch(ctx, inputs, output, workers, engine_name, detail, edition, input_form
             handle.write(orjson.dumps(summary.to_dict(), option=orjson.OPT_INDENT_2) + b"\n")
     if summary.errors:
         ctx.exit(EXIT_BAD)
-    ctx.exit(EXIT_FOUND if fail_on_hazard and summary.major else EXIT_OK)
+    if not fail_on_hazard:
+        ctx.exit(EXIT_OK)
+    ctx.exit(EXIT_FOUND if summary.major else (EXIT_INCOMPLETE if summary.incomplete else EXIT_OK))

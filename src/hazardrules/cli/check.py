@@ -11,7 +11,7 @@ import orjson
 from ..errors import HazardRulesError
 from ..inputs import read_records
 from ..results import Determination
-from . import EXIT_BAD, EXIT_FOUND, EXIT_OK, engine_from, lang_option
+from . import EXIT_BAD, EXIT_FOUND, EXIT_INCOMPLETE, EXIT_OK, engine_from, lang_option
 from .render import render_determination
 
 
@@ -22,7 +22,8 @@ from .render import render_determination
 @click.option("--edition", default=None, help="指定标准版本（默认按检查日期选择）/ force an edition")
 @click.option("--open-cases", is_flag=True, help="为发现的重大事故隐患建立督办案件 / open supervision cases")
 @click.option("-v", "--verbose", is_flag=True, help="逐条列出无法判定的规则 / list every undetermined rule")
-@click.option("--exit-zero", is_flag=True, help="发现重大事故隐患时也以 0 退出（仅输入错误返回 2）/ exit 0 even when a major hazard is found")
+@click.option("--exit-zero", is_flag=True,
+              help="发现重大事故隐患或未能得出结论时也以 0 退出（仅输入错误返回 2）/ exit 0 on a finding or an incomplete verdict too")
 @click.option("--db", "db_url", envvar="HAZARDRULES_DB", default=None, help="案件库 URL / case ledger URL (with --open-cases)")
 @click.option("--today", "today", default=None, metavar="YYYY-MM-DD",
               help="建案日期（默认今天）/ the date cases are opened on (default: today)")
@@ -31,12 +32,13 @@ from .render import render_determination
 def check(ctx, files, fmt, edition, verbose, exit_zero, open_cases, db_url, today):
     """检查记录是否存在重大事故隐患。Check inspection records for major accident hazards.
 
-    退出码 / exit: 0 未发现重大事故隐患 none found, 1 发现 found, 2 输入或规则集错误 bad input.
+    退出码 / exit: 0 未发现重大事故隐患（全部条款已判定）none found, every rule decided; 1 发现 found;
+    2 输入或规则集错误 bad input; 3 未能得出结论 incomplete (nothing found, some rule undetermined).
     """
     lang = ctx.obj["lang"]
     engine = engine_from(ctx)
     results: list[Determination] = []
-    bad = found = False
+    bad = found = incomplete = False
     out = []
     for path in files:
         try:
@@ -58,6 +60,7 @@ def check(ctx, files, fmt, edition, verbose, exit_zero, open_cases, db_url, toda
                 continue
             results.append(det)
             found = found or det.major_hazard
+            incomplete = incomplete or not det.complete
             if fmt == "table":
                 click.echo(render_determination(det, lang, verbose))
                 if det.major_hazard:
@@ -76,7 +79,16 @@ def check(ctx, files, fmt, edition, verbose, exit_zero, open_cases, db_url, toda
         # every inspection is counted (the denominator of 每千次检查发现重大隐患数量); cases open for hazards only
         cases = _open(results, db_url, day)
         click.echo((f"已建立 {len(cases)} 个督办案件" if lang == "zh" else f"opened {len(cases)} cases"), err=True)
-    ctx.exit(EXIT_BAD if bad else (EXIT_FOUND if found and not exit_zero else EXIT_OK))
+    ctx.exit(exit_status(bad=bad, found=found, incomplete=incomplete, exit_zero=exit_zero))
+
+
+def exit_status(*, bad: bool, found: bool, incomplete: bool, exit_zero: bool = False) -> int:
+    """2 bad input, else 1 a major hazard, else 3 some record incomplete, else 0 (``--exit-zero``: 0 unless bad)."""
+    if bad:
+        return EXIT_BAD
+    if exit_zero:
+        return EXIT_OK
+    return EXIT_FOUND if found else (EXIT_INCOMPLETE if incomplete else EXIT_OK)
 
 
 def _parse_day(text: str | None) -> date:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..results import Determination
+from ..gaps import missing_scope, ranked_needs
+from ..results import CONCLUSION_LABELS, INCOMPLETE, Determination
 
 _T = {
     "zh": {"record": "记录", "date": "检查日期", "major": "结论：存在重大事故隐患", "none": "结论：未发现重大事故隐患",
@@ -33,6 +34,8 @@ def render_determination(det: Determination, lang: str = "zh", verbose: bool = F
     if majors:
         lines.append(click.style(f"{t['major']}（{len(majors)} {t['items']}）" if lang == "zh"
                                  else f"{t['major']} ({len(majors)})", fg="red", bold=True))
+    elif det.conclusion == INCOMPLETE:
+        lines.extend(_incomplete_headline(det, lang))
     else:
         lines.append(click.style(t["none"], fg="green", bold=True))
     for f in majors + violations:
@@ -57,6 +60,31 @@ def render_determination(det: Determination, lang: str = "zh", verbose: bool = F
     lines.append(f"{t['na']} {len(det.not_applicable)} {t['items']}{sep}{t['passed']} {len(det.passed)} {t['items']}"
                  if lang == "zh" else f"{t['na']}: {len(det.not_applicable)}{sep}{t['passed']}: {len(det.passed)}")
     return "\n".join(lines) + "\n"
+
+
+TOP_NEEDS = 5  # facts named in the headline of an incomplete verdict
+
+
+def _incomplete_headline(det: Determination, lang: str) -> list[str]:
+    """未能得出结论: how many rules are open, the scope facts left empty, the facts that would decide the most."""
+    rs = det.compiled
+    n = det.undetermined_major
+    label = CONCLUSION_LABELS[lang][INCOMPLETE]
+    head = (f"结论：{label}（{n} 项重大事故隐患条款无法判定，未发现已成立的重大事故隐患）" if lang == "zh"
+            else f"Verdict: {label} ({n} major-hazard rules undetermined; none found so far)")
+    lines = [click.style(head, fg="yellow", bold=True)]
+    scope = missing_scope(det)
+    for name, blocked in scope:
+        lines.append(f"  未填写 {_label(rs, name, lang)}，{blocked} 项因此无法判定" if lang == "zh"
+                     else f"  {_label(rs, name, lang)} is not filled in: {blocked} rules cannot be decided without it")
+    named = {name for name, _ in scope}
+    top = [(m, k) for m, k in ranked_needs(det, major_only=True) if m not in named][:TOP_NEEDS]
+    if top:
+        shown = ("、" if lang == "zh" else ", ").join(
+            f"{_label(rs, m, lang)}{k} 项" if lang == "zh" else f"{_label(rs, m, lang)}: {k}" for m, k in top)
+        lines.append(f"  最需补充的事实（可判定的条款数）：{shown}" if lang == "zh"
+                     else f"  facts that would decide the most rules: {shown}")
+    return lines
 
 
 def _grouped(det: Determination, und: list[dict], lang: str) -> list[str]:

@@ -24,6 +24,7 @@ class Field:
     help: str | None = None
     item: "FieldTable | None" = None  # list: the sub-record's fields
     key: str | None = None  # list: the sub-field naming a unit
+    scope: bool = False  # a scope fact: decides the applicability of many rules (checklist asks it first)
     where: str = ""
 
     def text(self, lang: str = "zh") -> str:

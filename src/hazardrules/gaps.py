@@ -1,0 +1,137 @@
+"""What a record still lacks: the facts that can change an undetermined rule, ranked.
+
+A missing fact is reported for a rule only when recording it could still change that rule's
+outcome: the walk descends only into sub-conditions whose value is still unknown, so the other
+alternatives of an ``or`` that already holds, or the operands of an ``and`` that already fails, are
+never asked for. Units of a list are named (``faces[W1].gas_pct``). The ranking counts, for each
+missing fact, how many undetermined rules it takes part in; scope facts (``scope: true`` in the
+ruleset) are reported first, with the number of rules they block.
+
+Runs the reference interpreter, only when output is rendered (evaluation itself pays nothing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import TYPE_CHECKING
+
+from .compile import CompiledRule, CompiledRuleset, counted_elements
+from .expr import ast
+from .expr.interpreter import _Interp
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .results import Determination
+
+
+def _undecided(v) -> bool:
+    return v is None or (isinstance(v, tuple) and v[0] != v[1])
+
+
+class _Walk:
+    """Collects the missing facts below the undecided nodes of one condition."""
+
+    def __init__(self, checked, tables: dict, out: list[str]):
+        self.c = checked
+        self.interp = _Interp(checked, tables)
+        self.out = out
+
+    def run(self, facts: dict) -> None:
+        self.node(self.c.root, [facts], [""])
+
+    def node(self, node: ast.Node, scopes: list, prefixes: list[str]) -> None:
+        if isinstance(node, ast.Name) and id(node) not in self.c.refs:
+            return  # a table's name (lookup's first argument), not a fact
+        if not _undecided(self.interp.eval(node, scopes)):
+            return  # decided: nothing below it can change the outcome
+        if isinstance(node, ast.Name):
+            ref = self.c.refs[id(node)]
+            path = prefixes[ref.level] + ref.field.name
+            if path not in self.out:
+                self.out.append(path)
+            return
+        if isinstance(node, ast.Call) and node.func in ("any", "all", "count", "sum"):
+            items = self.interp.eval(node.args[0], scopes)
+            if items is None:
+                self.node(node.args[0], scopes, prefixes)
+                return
+            lf = self.c.refs[id(node.args[0])].field
+            for item in items:
+                unit = f"{prefixes[len(scopes) - 1]}{lf.name}[{item.get(lf.key, '?')}]."
+                self.node(node.args[1], scopes + [item], prefixes + [unit])
+            return
+        for child in _children(node):
+            self.node(child, scopes, prefixes)
+
+
+def _children(node: ast.Node):
+    for f in fields(node):
+        value = getattr(node, f.name)
+        if isinstance(value, ast.Node):
+            yield value
+        elif isinstance(value, tuple):
+            yield from (v for v in value if isinstance(v, ast.Node))
+
+
+def _tables(rs: CompiledRuleset) -> dict:
+    return {n: t.values for n, t in rs.tables.items()}
+
+
+def _condition_gaps(rule: CompiledRule, rs: CompiledRuleset, facts: dict, tables: dict, out: list[str]) -> None:
+    """Missing facts of a rule or counting element whose own value is unknown."""
+    applies = True if rule.applies is None else _Interp(rule.applies, tables).eval(rule.applies.root, [facts])
+    if applies is False:
+        return
+    if rule.is_count:
+        members = [(e, _element_value(e, facts, tables)) for e in counted_elements(rule, rs.elements)]
+        lo = sum(1 for _, v in members if v is True)
+        hi = lo + sum(1 for _, v in members if v is None)
+        when = True if lo >= rule.at_least else (False if hi < rule.at_least else None)
+        if when is None:  # only the elements still unknown can move the count across its threshold
+            for e, v in members:
+                if v is None:
+                    _condition_gaps(e, rs, facts, tables, out)
+    else:
+        when = _Interp(rule.when, tables).eval(rule.when.root, [facts])
+    if applies is None and when is not False:
+        _Walk(rule.applies, tables, out).run(facts)
+    if when is None and not rule.is_count:
+        _Walk(rule.when, tables, out).run(facts)
+
+
+def _element_value(e: CompiledRule, facts: dict, tables: dict):
+    a = True if e.applies is None else _Interp(e.applies, tables).eval(e.applies.root, [facts])
+    if a is False:
+        return False
+    w = _Interp(e.when, tables).eval(e.when.root, [facts])
+    if a is True:
+        return w
+    return False if w is False else None
+
+
+def missing_facts(rule: CompiledRule, facts: dict, rs: CompiledRuleset) -> list[str]:
+    """The facts an undetermined rule still needs: each one could change its outcome once recorded."""
+    out: list[str] = []
+    _condition_gaps(rule, rs, facts, _tables(rs), out)
+    return out
+
+
+def ranked_needs(det: "Determination", *, major_only: bool = False) -> list[tuple[str, int]]:
+    """Each missing fact once, with how many undetermined rules it takes part in; most first.
+
+    Ties keep the order of the checklist (declaration order of the fields)."""
+    rs = det.compiled
+    counts: dict[str, int] = {}
+    for u in det.undetermined:
+        if major_only and rs.rule_by_id[u["rule"]].kind != "major":
+            continue
+        for m in u["missing"]:
+            counts[m] = counts.get(m, 0) + 1
+    order = {name: i for i, name in enumerate(rs.fields.names())}
+    return sorted(counts.items(), key=lambda kv: (-kv[1], order.get(kv[0].split("[")[0], len(order)), kv[0]))
+
+
+def missing_scope(det: "Determination") -> list[tuple[str, int]]:
+    """Scope facts left empty, each with the number of undetermined major rules waiting for it."""
+    rs = det.compiled
+    needs = dict(ranked_needs(det, major_only=True))
+    return [(f.name, needs.get(f.name, 0)) for f in rs.fields if f.scope and f.name not in det.facts]
