@@ -41,6 +41,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "explain": ("hazardrules.cli.rulesets:explain", "说明一条规则：出处、适用条件、判定条件、字段与示例。Explain one rule."),
     "report": ("hazardrules.cli.report:report",
                "整改率、重大隐患整改率、每千次检查重大隐患数、企业自查占比、逾期数、动态清零。Supervision report."),
+    "serve": ("hazardrules.cli.serve:serve", "启动 HTTP 服务（OpenAPI 文档见 /docs）。Run the HTTP service (OpenAPI at /docs)."),
+    "token": ("hazardrules.cli.token:token", "服务令牌：创建、列表、吊销。API tokens for hazardrules serve."),
     "rulesets": ("hazardrules.cli.rulesets:rulesets_cmd", "列出规则集及其版本。List rulesets, editions and rule counts."),
     "test": ("hazardrules.cli.rulesets:test_cmd", "运行规则集中的示例。Run the examples written inside the rulesets."),
     "validate": ("hazardrules.cli.rulesets:validate", "校验规则集（结构、字段、条件类型、示例覆盖）。Validate rulesets."),

@@ -71,3 +71,36 @@ inspections = Table(
     Column("general_count", Integer, nullable=False),
     UniqueConstraint("record_id", "ruleset", name="uq_inspections_record"),
 )
+
+# -- the HTTP service (``hazardrules serve``) ------------------------------------------------------
+# ``api_tokens``: who may call the service; only a SHA-256 of each token's secret is stored.
+# ``decision_log``: one row per determination served, append-only like ``case_events`` (migration
+# serve_0003 installs the triggers), so "which rules judged this record" stays answerable.
+
+api_tokens = Table(
+    "api_tokens", metadata,
+    Column("id", String(24), primary_key=True),  # the public part of the token (hzr_<id>_<secret>)
+    Column("name", String(120), nullable=False, unique=True),  # the actor recorded on case events
+    Column("role", String(20), nullable=False),  # inspector | regulator | admin
+    Column("region_code", String(6)),  # scope: this region and below; NULL = national
+    Column("secret_sha256", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(120), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+decision_log = Table(
+    "decision_log", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("recorded_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("token_id", String(24), nullable=False),
+    Column("record_id", String(200), index=True),
+    Column("record_sha256", String(64), nullable=False, index=True),  # of the record's canonical JSON
+    Column("ruleset", String(80), nullable=False),
+    Column("edition", String(40), nullable=False),
+    Column("version", String(40), nullable=False),
+    Column("digest", String(80), nullable=False),
+    Column("conclusion", String(20), nullable=False),  # major_hazard | no_major_hazard | incomplete
+    Column("fired", Text, nullable=False),  # JSON list of rule ids
+    Column("region_code", String(6), index=True),  # of the inspected enterprise, for regional queries
+)

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 
 HERE = Path(__file__).parent
-HEAD = "0002"
+HEAD = "serve_0003"
 
 
 def _config():

@@ -1,0 +1,1 @@
+"""One router per resource: determinations, rulesets, cases, reports, admin (tokens, decision log), health."""
