@@ -27,6 +27,7 @@ _PUBLIC = {
     "Condition": "expr", "FieldTable": "expr", "compile_condition": "expr",
     "load_yaml": "loader",
     "Determination": "results", "DeterminationModel": "results", "Finding": "results",
+    "record_schema": "record_json_schema",
 }
 
 __all__ = sorted(_PUBLIC)
@@ -67,4 +68,5 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     )
     from .expr import Condition, FieldTable, compile_condition
     from .loader import load_yaml
+    from .record_json_schema import record_schema
     from .results import Determination, DeterminationModel, Finding

@@ -83,7 +83,7 @@ async def get_ruleset(request: Request, ruleset_id: str = RulesetId, edition: st
             responses=responses(401, 403, 404))
 async def get_schema(request: Request, ruleset_id: str = RulesetId, edition: str = Edition,
                      principal: Principal = Depends(ANY_ROLE)):
-    from ...record_schema import record_schema
+    from ...record_json_schema import record_schema
 
     try:
         rs = _edition(request, ruleset_id, edition)
