@@ -16,7 +16,7 @@ from typing import Any
 from .errors import Diagnostic, RecordError, diag
 from .expr.fields import Field, FieldTable
 
-ENVELOPE_KEYS = ("ruleset", "edition", "record_id", "inspection_date", "found_by", "enterprise", "facts")
+ENVELOPE_KEYS = ("ruleset", "edition", "record_id", "inspection_date", "found_by", "enterprise", "inspectors", "facts")
 FOUND_BY = {"self_check": "企业自查", "county": "县级检查", "city": "市级检查", "province": "省级检查",
             "national": "国家级检查", "report": "举报"}
 
@@ -58,6 +58,11 @@ def check_envelope(record: Any, where: str) -> dict:
     enterprise = record.get("enterprise")
     if enterprise is not None and not isinstance(enterprise, dict):
         problems.append(diag("bad_enterprise", f"{where} enterprise", "enterprise 应为映射", "enterprise must be a mapping"))
+    inspectors = record.get("inspectors")
+    if inspectors is not None and not (isinstance(inspectors, str) or (
+            isinstance(inspectors, list) and all(isinstance(p, str) for p in inspectors))):
+        problems.append(diag("bad_inspectors", f"{where} inspectors", "inspectors 应为检查人员姓名列表，例如 [张三, 李四]",
+                             "inspectors must be a list of names, e.g. [Zhang San, Li Si]"))
     found_by = record.get("found_by")
     if found_by is not None and found_by not in FOUND_BY:
         allowed = "、".join(f"{k}（{v}）" for k, v in FOUND_BY.items())

@@ -17,8 +17,10 @@ from .render import render_determination
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl"]), default="table", show_default=True,
-              help="输出格式 / output format")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "pdf", "html"]), default="table",
+              show_default=True, help="输出格式；pdf/html 为可打印的判定书 / output format; pdf/html: the printable 判定书")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="判定书文件（pdf 必须指定）/ file for the 判定书 (required for pdf)")
 @click.option("--edition", default=None, help="指定标准版本（默认按检查日期选择）/ force an edition")
 @click.option("--open-cases", is_flag=True, help="为发现的重大事故隐患建立督办案件 / open supervision cases")
 @click.option("-v", "--verbose", is_flag=True, help="逐条列出无法判定的规则 / list every undetermined rule")
@@ -29,15 +31,18 @@ from .render import render_determination
               help="建案日期（默认今天）/ the date cases are opened on (default: today)")
 @lang_option
 @click.pass_context
-def check(ctx, files, fmt, edition, verbose, exit_zero, open_cases, db_url, today):
+def check(ctx, files, fmt, edition, verbose, exit_zero, open_cases, db_url, today, output):
     """检查记录是否存在重大事故隐患。Check inspection records for major accident hazards.
 
     退出码 / exit: 0 未发现重大事故隐患（全部条款已判定）none found, every rule decided; 1 发现 found;
     2 输入或规则集错误 bad input; 3 未能得出结论 incomplete (nothing found, some rule undetermined).
     """
     lang = ctx.obj["lang"]
+    if fmt == "pdf" and not output:
+        raise click.UsageError("pdf 判定书需要 -o 文件名.pdf / a pdf needs -o FILE.pdf")
     engine = engine_from(ctx)
     results: list[Determination] = []
+    printed: list[tuple[Determination, dict]] = []  # what the 判定书 shows: determination and its record
     bad = found = incomplete = False
     out = []
     for path in files:
@@ -67,6 +72,8 @@ def check(ctx, files, fmt, edition, verbose, exit_zero, open_cases, db_url, toda
                     click.echo(_tier_line(det, lang))
             elif fmt == "jsonl":
                 out.append(det.to_json(lang))
+            else:
+                printed.append((det, record))
     if fmt == "json":
         body = [d.to_dict(lang) for d in results]
         sys.stdout.buffer.write(orjson.dumps(body[0] if len(body) == 1 else body, option=orjson.OPT_INDENT_2) + b"\n")
@@ -79,6 +86,12 @@ def check(ctx, files, fmt, edition, verbose, exit_zero, open_cases, db_url, toda
         # every inspection is counted (the denominator of 每千次检查发现重大隐患数量); cases open for hazards only
         cases = _open(results, db_url, day)
         click.echo((f"已建立 {len(cases)} 个督办案件" if lang == "zh" else f"opened {len(cases)} cases"), err=True)
+    else:
+        cases = []
+    if fmt in ("pdf", "html") and printed:
+        from .documents import write_determinations
+
+        write_determinations(printed, cases, fmt, output, lang)
     ctx.exit(exit_status(bad=bad, found=found, incomplete=incomplete, exit_zero=exit_zero))
 
 

@@ -158,9 +158,8 @@ def render_pdf(docs: list[dict], path, lang: str = "zh") -> None:
 
 
 def _pdf_styles() -> dict:
-    from fpdf.fonts import FontFace, TextStyle
+    from fpdf.fonts import TextStyle
 
-    return {"h1": TextStyle(font_family="cjk", font_size_pt=18, color="#A00000", t_margin=2, b_margin=4),
+    return {"h1": TextStyle(font_family="cjk", font_size_pt=18, color="#A00000", t_margin=0, b_margin=2),
             "h3": TextStyle(font_family="cjk", font_size_pt=13, t_margin=4, b_margin=2),
-            "h4": TextStyle(font_family="cjk", font_size_pt=11, t_margin=4, b_margin=2),
-            "th": FontFace(family="cjk", emphasis="BOLD", fill_color="#EEF3FA")}
+            "h4": TextStyle(font_family="cjk", font_size_pt=11, t_margin=4, b_margin=2)}
