@@ -190,4 +190,5 @@ def query_decisions(engine, *, record_id: str | None = None, record_sha256: str 
         q = q.where(decision_log.c.region_code.startswith(region_prefix))
     with engine.connect() as conn:
         rows = conn.execute(q).mappings().all()
-    return [dict(r, recorded_at=_iso(r["recorded_at"]), fired=orjson.loads(r["fired"])) for r in rows]
+    return [{**{str(k): r[k] for k in r.keys()}, "recorded_at": _iso(r["recorded_at"]), "fired": orjson.loads(r["fired"])}
+            for r in rows]

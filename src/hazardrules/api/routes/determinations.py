@@ -53,25 +53,6 @@ BATCH_BODY = {
 }
 
 
-def conclusion_of(det) -> str:
-    """The three-valued conclusion (``det.conclusion`` where the engine provides it)."""
-    found = getattr(det, "conclusion", None)
-    if found:
-        return found
-    if det.major_hazard:
-        return "major_hazard"
-    return "incomplete" if det.undetermined else "no_major_hazard"
-
-
-def row_conclusion(row: dict) -> str:
-    """The conclusion of a batch output row (summary or full)."""
-    if row.get("conclusion"):
-        return row["conclusion"]
-    if row.get("major_hazard"):
-        return "major_hazard"
-    return "incomplete" if row.get("undetermined") else "no_major_hazard"
-
-
 @router.post("/v1/determinations", response_model=None, summary="判定一条检查记录 / judge one record",
              description="返回判定结论（与 `hazardrules check --format json` 输出逐字节相同）。`open_cases=true` 时按督办"
                          "策略为发现的重大事故隐患立案（双重交办、挂牌督办、整改期限），结果附在 `cases` 中。\n\n"
@@ -104,7 +85,7 @@ def _determine(svc, body: bytes, lang: str, principal: Principal, open_cases: bo
         doc["cases"] = open_for([det], svc.db_url, today or date.today(), actor=principal.name)
     append_decisions(svc.ledger.engine, [decision_row(
         principal, record, record_id=det.record_id, ruleset=det.ruleset, edition=det.edition, version=det.version,
-        digest=det.digest, conclusion=conclusion_of(det), fired=det.fired)])
+        digest=det.digest, conclusion=det.conclusion, fired=det.fired)])
     return orjson.dumps(doc, option=orjson.OPT_INDENT_2) + b"\n"
 
 
@@ -160,7 +141,7 @@ def _chunk(svc, pending, lang, principal, detail, edition, depth) -> bytes:
             fired = row["fired"] if "fired" in row else [f["rule"] for f in row["findings"]]
             log.append(decision_row(principal, record, record_id=row["record_id"], ruleset=row["ruleset"],
                                     edition=row["edition"], version=row["version"], digest=row["digest"],
-                                    conclusion=row_conclusion(row), fired=fired))
+                                    conclusion=row["conclusion"], fired=fired))
     try:
         append_decisions(svc.ledger.engine, log)
     except Exception as exc:  # noqa: BLE001 - the log is unreachable: serve no unlogged determination
