@@ -9,6 +9,7 @@ PyYAML composes a node tree with marks; we build plain Python values from it our
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,14 +24,60 @@ KeyPath = tuple
 _BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when present: same nodes, faster
 
 
+class DigitText(str):
+    """A plain scalar of digits with a leading zero (``0101``, ``025``): text that looks like a number.
+
+    YAML 1.1 read it as octal (``025`` -> 21) and YAML 1.2 as decimal (``0101`` -> 101, losing the
+    zero of a unit id). It stays exactly what was typed: a text field (ids, codes) keeps ``"0101"``
+    and a number field reads it as the decimal number it shows (``025`` -> 25), see ``records``.
+    """
+
+    __slots__ = ()
+
+
 class _StrictLoader(_BASE):
-    """SafeLoader without the timestamp resolver: dates arrive as strings."""
+    """YAML 1.2 core schema for plain scalars, no timestamps (dates arrive as strings).
+
+    PyYAML implements YAML 1.1, where ``025`` is octal 21, ``1:30`` is 90 (base 60), ``yes``/``on``
+    are booleans and ``1_000`` is 1000. A number an inspector types must mean what it looks like, so
+    plain scalars resolve by the 1.2 core rules only: ``true``/``false``, ``null``/``~``, decimal,
+    ``0o``/``0x`` integers and decimal floats (``1e5`` included), ``.inf``/``.nan`` (refused later as
+    not finite); digits with a leading zero are :class:`DigitText`; everything else is text.
+    """
 
 
-_StrictLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_CORE_RESOLVERS = (
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    (_INT, r"^(?:[-+]?(?:0|[1-9][0-9]*)|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (_FLOAT, r"^(?:[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+             r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+.0123456789"),
+    ("tag:hazardrules,2026:digits", r"^[-+]?0[0-9]+$", "-+0"),
+)
+_StrictLoader.yaml_implicit_resolvers = {}
+for _tag, _pattern, _first in _CORE_RESOLVERS:
+    _StrictLoader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+
+
+def _core_int(loader, node):
+    text = loader.construct_scalar(node)
+    if text.startswith(("0o", "0x")):
+        return int(text[2:], 8 if text[1] == "o" else 16)
+    return int(text)
+
+
+def _core_float(loader, node):
+    text = loader.construct_scalar(node).lower()
+    if text.endswith(".inf"):
+        return float("-inf") if text.startswith("-") else float("inf")
+    return float(text)  # "nan" and decimal text: Python reads exactly what YAML 1.2 means
+
+
+_StrictLoader.add_constructor(_INT, _core_int)
+_StrictLoader.add_constructor(_FLOAT, _core_float)
+_StrictLoader.add_constructor("tag:hazardrules,2026:digits", lambda loader, node: DigitText(loader.construct_scalar(node)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from typing import Any
 
 from .errors import Diagnostic, RecordError, diag
 from .expr.fields import Field, FieldTable
+from .loader import DigitText
 
 ENVELOPE_KEYS = ("ruleset", "edition", "record_id", "inspection_date", "found_by", "enterprise", "inspectors", "facts")
 FOUND_BY = {"self_check": "企业自查", "county": "县级检查", "city": "市级检查", "province": "省级检查",
@@ -133,6 +134,8 @@ def _bad(problems, where, path, f: Field, value, zh_expect: str, en_expect: str)
 
 def _value(value, f: Field, where: str, path: str, problems: list, coerce: bool):
     t = f.type
+    if isinstance(value, DigitText):  # ``025`` typed in YAML: the number it shows, or the text it is
+        value = int(value) if t in ("number", "integer") else str(value)
     if t in ("number", "integer"):
         if coerce and isinstance(value, str):
             try:
