@@ -316,27 +316,27 @@ def _codegen(fields: FieldTable, tables: list[Table], elements, rules, name: str
 
     shared: dict[str, str] = {}  # applicability conditions many rules share are computed once
 
-    def cond(checked: Checked | None, indent: str = "    ") -> str | None:
+    def cond(checked: Checked | None, indent: str = "    ", where: str = "") -> str | None:
         if checked is None:
             return None
         used.update(checked.fields)
         compiler = ExprCompiler(checked, em, table_consts)
-        code = compiler.compile()
+        code = compiler.compile(where)
         body.extend(indent + line for line in compiler.prelude)
         return code
 
-    def applies(checked: Checked | None) -> str | None:
+    def applies(checked: Checked | None, where: str) -> str | None:
         if checked is None:
             return None
         key = dump(checked.root)
         if key not in shared:
             shared[key] = f"_ap{len(shared)}"
-            body.append(f"    {shared[key]} = {cond(checked)}")
+            body.append(f"    {shared[key]} = {cond(checked, where=where)}")
         return shared[key]
 
     for e in elements:
-        a = applies(e.applies)
-        w = cond(e.when)
+        a = applies(e.applies, e.where)
+        w = cond(e.when, where=e.where)
         if a is None:
             body.append(f"    e{e.index} = {w}")
         else:
@@ -344,14 +344,14 @@ def _codegen(fields: FieldTable, tables: list[Table], elements, rules, name: str
             body.append(f"    e{e.index} = False if {a} is False else (_w if {a} is True else "
                         f"(False if _w is False else None))")
     for r in rules:
-        a = applies(r.applies)
+        a = applies(r.applies, r.where)
         if a is None:
-            w = _count_code(r, elements) if r.is_count else cond(r.when)
+            w = _count_code(r, elements) if r.is_count else cond(r.when, where=r.where)
             body.append(f"    _w = {w}")
             body.append(f"    s{r.index} = 1 if _w is True else (0 if _w is False else 2)")
         else:
             body.append(f"    if {a} is False:\n        s{r.index} = 3\n    else:")
-            w = _count_code(r, elements) if r.is_count else cond(r.when, "        ")
+            w = _count_code(r, elements) if r.is_count else cond(r.when, "        ", r.where)
             body.append(f"        _w = {w}")
             body.append(f"        s{r.index} = (1 if _w is True else (0 if _w is False else 2)) if {a} is True "
                         f"else (0 if _w is False else 2)")
@@ -360,7 +360,12 @@ def _codegen(fields: FieldTable, tables: list[Table], elements, rules, name: str
     source = "\n".join(["def _evaluate(f):", "    _g = f.get", *loads, *body, f"    return ({statuses},)", ""])
     namespace = dict(GLOBALS)
     namespace.update(em.consts)
-    exec(compile(source, f"<ruleset {name}>", "exec"), namespace)  # generated from checked ASTs only
+    try:
+        code = compile(source, f"<ruleset {name}>", "exec")  # generated from checked ASTs only
+    except (SyntaxError, RecursionError, MemoryError) as exc:  # the limits should make this unreachable
+        raise RulesetError(diag("ruleset_too_complex", name, f"规则集生成的代码超出 Python 的限制（{exc}）；请拆分复杂条件",
+                                f"the ruleset's generated code exceeds Python's limits ({exc}); split complex conditions")) from None
+    exec(code, namespace)
     return source, namespace["_evaluate"]
 
 

@@ -100,6 +100,16 @@ class EditionNotEncoded(HazardRulesError):
     code = "edition_not_encoded"
 
 
+def shown(value, limit: int = 80) -> str:
+    """``repr`` of a user's value for a message: never raises (a 5,000-digit int cannot be repr'd
+    under Python's digit limit) and never floods the terminal (long values are cut)."""
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):
+        text = f"<{value.bit_length()}-bit integer>" if isinstance(value, int) else f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def diag(code: str, where: str, zh: str, en: str) -> Diagnostic:
     """Shorthand used by every stage to build a diagnostic."""
     return Diagnostic(code, where, zh, en)

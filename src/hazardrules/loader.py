@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from .errors import LoadError, diag
+from .limits import MAX_DOCUMENT_DEPTH, MAX_YAML_ALIAS_NODES, MAX_YAML_ALIASES
 
 KeyPath = tuple
 
@@ -70,9 +71,9 @@ def _core_int(loader, node):
 
 def _core_float(loader, node):
     text = loader.construct_scalar(node).lower()
-    if text.endswith(".inf"):
-        return float("-inf") if text.startswith("-") else float("inf")
-    return float(text)  # "nan" and decimal text: Python reads exactly what YAML 1.2 means
+    if text.endswith((".inf", ".nan")):  # refused later as not finite, with the field's message
+        return float(text.replace(".", ""))
+    return float(text)  # decimal text: Python reads exactly what YAML 1.2 means
 
 
 _StrictLoader.add_constructor(_INT, _core_int)
@@ -174,30 +175,79 @@ def load_yaml(path: str | Path, *, text: str | None = None) -> YamlDoc:
         loader.dispose()
     marks: dict[KeyPath, Mark] = {}
     key_marks: dict[KeyPath, Mark] = {}
-    data = None if root is None else _build(root, (), marks, shown, loader, key_marks)
+    data = None if root is None else _Builder(shown, loader, marks, key_marks).build(root, (), marks, key_marks)
     return YamlDoc(shown, data, marks, text.splitlines(), key_marks)
 
 
-def _build(node: yaml.Node, keypath: KeyPath, marks: dict, shown: str, loader, key_marks: dict) -> Any:
-    style = getattr(node, "style", None)
-    marks[keypath] = Mark(node.start_mark.line + 1, node.start_mark.column + 1, style)
-    if isinstance(node, yaml.MappingNode):
-        out: dict = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise LoadError(diag("yaml_merge", _at(shown, key_node), "不支持 YAML 合并键 <<",
-                                     "YAML merge keys (<<) are not supported"))
-            key = _build(key_node, keypath + ("<key>",), {}, shown, loader, {})
-            if isinstance(key, (list, dict)):
-                raise LoadError(diag("yaml_key", _at(shown, key_node), "键必须是标量", "a key must be a scalar"))
-            if key in out:
-                raise LoadError(diag("duplicate_key", _at(shown, key_node), f"重复的键 “{key}”",
-                                     f"duplicate key '{key}'"))
-            key_marks[keypath + (key,)] = Mark(key_node.start_mark.line + 1, key_node.start_mark.column + 1, None)
-            out[key] = _build(value_node, keypath + (key,), marks, shown, loader, key_marks)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(item, keypath + (i,), marks, shown, loader, key_marks) for i, item in enumerate(node.value)]
+class _Builder:
+    """Plain values from composed nodes, within the budgets of :mod:`.limits`.
+
+    The composer shares one node object for an anchor and all its aliases; building values walks
+    every use, so a "billion laughs" document (aliases of aliases) would expand exponentially.
+    A node met a second time is an alias use: uses are counted, and so is every node built for
+    them; past either budget the document is refused at once. Nesting depth is bounded too (the
+    build is recursive, and no ruleset, policy or record needs more than a few levels).
+    """
+
+    def __init__(self, shown: str, loader, marks: dict, key_marks: dict):
+        self.shown, self.loader = shown, loader
+        self.seen: set[int] = set()
+        self.aliases = 0
+        self.alias_nodes = 0
+        self.inside_alias = 0
+        self.depth = 0
+
+    def build(self, node: yaml.Node, keypath: KeyPath, marks: dict, key_marks: dict) -> Any:
+        alias = id(node) in self.seen
+        if alias:
+            self.aliases += 1
+            if self.aliases > MAX_YAML_ALIASES:
+                raise self._limit(node, f"别名（*）使用超过 {MAX_YAML_ALIASES} 次", f"more than {MAX_YAML_ALIASES} alias (*) uses")
+        else:
+            self.seen.add(id(node))
+        if alias or self.inside_alias:
+            self.alias_nodes += 1
+            if self.alias_nodes > MAX_YAML_ALIAS_NODES:
+                raise self._limit(node, f"别名展开超过 {MAX_YAML_ALIAS_NODES} 个节点（疑似别名炸弹）",
+                                  f"aliases expand to more than {MAX_YAML_ALIAS_NODES} nodes (an alias bomb?)")
+        self.depth += 1
+        self.inside_alias += alias
+        if self.depth > MAX_DOCUMENT_DEPTH:
+            raise self._limit(node, f"嵌套超过 {MAX_DOCUMENT_DEPTH} 层", f"nested more than {MAX_DOCUMENT_DEPTH} levels")
+        try:
+            return self._value(node, keypath, marks, key_marks)
+        finally:
+            self.depth -= 1
+            self.inside_alias -= alias
+
+    def _limit(self, node: yaml.Node, zh: str, en: str) -> LoadError:
+        return LoadError(diag("yaml_limit", _at(self.shown, node), f"YAML 文档超出限制：{zh}", f"YAML document over a limit: {en}"))
+
+    def _value(self, node: yaml.Node, keypath: KeyPath, marks: dict, key_marks: dict) -> Any:
+        shown, loader = self.shown, self.loader
+        style = getattr(node, "style", None)
+        marks[keypath] = Mark(node.start_mark.line + 1, node.start_mark.column + 1, style)
+        if isinstance(node, yaml.MappingNode):
+            out: dict = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise LoadError(diag("yaml_merge", _at(shown, key_node), "不支持 YAML 合并键 <<",
+                                         "YAML merge keys (<<) are not supported"))
+                key = self.build(key_node, keypath + ("<key>",), {}, {})
+                if isinstance(key, (list, dict)):
+                    raise LoadError(diag("yaml_key", _at(shown, key_node), "键必须是标量", "a key must be a scalar"))
+                if key in out:
+                    raise LoadError(diag("duplicate_key", _at(shown, key_node), f"重复的键 “{key}”",
+                                         f"duplicate key '{key}'"))
+                key_marks[keypath + (key,)] = Mark(key_node.start_mark.line + 1, key_node.start_mark.column + 1, None)
+                out[key] = self.build(value_node, keypath + (key,), marks, key_marks)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, keypath + (i,), marks, key_marks) for i, item in enumerate(node.value)]
+        return _scalar(node, shown, loader)
+
+
+def _scalar(node: yaml.Node, shown: str, loader) -> Any:
     try:
         return loader.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as exc:

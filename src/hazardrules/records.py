@@ -10,11 +10,13 @@ from __future__ import annotations
 import difflib
 import functools
 import math
-from datetime import date
+import re
+from datetime import date, datetime, time
 from typing import Any
 
-from .errors import Diagnostic, RecordError, diag
+from .errors import Diagnostic, RecordError, diag, shown
 from .expr.fields import Field, FieldTable
+from .limits import MAX_MAGNITUDE
 from .loader import DigitText
 
 ENVELOPE_KEYS = ("ruleset", "edition", "record_id", "inspection_date", "found_by", "enterprise", "inspectors", "facts")
@@ -22,13 +24,27 @@ FOUND_BY = {"self_check": "企业自查", "county": "县级检查", "city": "市
             "national": "国家级检查", "report": "举报"}
 
 
+_SCALARS = (str, int, float, bool)
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def parse_date(value: Any) -> date | None:
-    """A date from a ``date`` or an ISO ``YYYY-MM-DD`` string, else None."""
+    """A date from a ``date`` or a ``YYYY-MM-DD`` string, else None.
+
+    Only that form: Python 3.11's ``fromisoformat`` also takes ``20260814`` and ``2026-W33-5``,
+    which the messages (and the columnar back end) do not accept. A midnight timestamp (a Parquet
+    timestamp column) is its date; any other time of day is not a date.
+    """
+    if isinstance(value, datetime):
+        return value.date() if value.time() == time(0) and value.tzinfo is None else None
     if isinstance(value, date):
         return value
     if isinstance(value, str):
+        text = value.strip()
+        if len(text) != 10 or not _ISO_DATE.fullmatch(text):
+            return None
         try:
-            return date.fromisoformat(value.strip())
+            return date.fromisoformat(text)
         except ValueError:
             return None
     return None
@@ -59,20 +75,29 @@ def check_envelope(record: Any, where: str) -> dict:
     enterprise = record.get("enterprise")
     if enterprise is not None and not isinstance(enterprise, dict):
         problems.append(diag("bad_enterprise", f"{where} enterprise", "enterprise 应为映射", "enterprise must be a mapping"))
+    elif enterprise:
+        for key, value in enterprise.items():
+            if value is not None and not isinstance(value, _SCALARS):  # names, codes, sizes: never nested (nor unprintable)
+                problems.append(diag("bad_enterprise", f"{where} enterprise.{key}", "enterprise 的每一项应为文字、数值或 true/false",
+                                     "each enterprise entry must be text, a number or true/false"))
     inspectors = record.get("inspectors")
     if inspectors is not None and not (isinstance(inspectors, str) or (
             isinstance(inspectors, list) and all(isinstance(p, str) for p in inspectors))):
         problems.append(diag("bad_inspectors", f"{where} inspectors", "inspectors 应为检查人员姓名列表，例如 [张三, 李四]",
                              "inspectors must be a list of names, e.g. [Zhang San, Li Si]"))
+    record_id = record.get("record_id")
+    if record_id is not None and (isinstance(record_id, bool) or not isinstance(record_id, (str, int, float))):
+        problems.append(diag("bad_record_id", f"{where} record_id", f"record_id 应为文字或数值，实际为 {shown(record_id)}",
+                             f"record_id must be text or a number, got {shown(record_id)}"))
     found_by = record.get("found_by")
     if found_by is not None and found_by not in FOUND_BY:
         allowed = "、".join(f"{k}（{v}）" for k, v in FOUND_BY.items())
-        problems.append(diag("bad_found_by", f"{where} found_by", f"found_by 无效：{found_by!r}；可选：{allowed}",
-                             f"invalid found_by {found_by!r}; allowed: {', '.join(FOUND_BY)}"))
+        problems.append(diag("bad_found_by", f"{where} found_by", f"found_by 无效：{shown(found_by)}；可选：{allowed}",
+                             f"invalid found_by {shown(found_by)}; allowed: {', '.join(FOUND_BY)}"))
     if "inspection_date" in record and parse_date(record["inspection_date"]) is None:
         problems.append(diag("bad_date", f"{where} inspection_date",
-                             f"检查日期无效：{record['inspection_date']!r}（应为 YYYY-MM-DD）",
-                             f"invalid inspection_date {record['inspection_date']!r} (expected YYYY-MM-DD)"))
+                             f"检查日期无效：{shown(record['inspection_date'])}（应为 YYYY-MM-DD）",
+                             f"invalid inspection_date {shown(record['inspection_date'])} (expected YYYY-MM-DD)"))
     if problems:
         raise RecordError(problems)
     return record
@@ -128,8 +153,8 @@ def _near(name: str, fields: FieldTable) -> tuple:
 
 def _bad(problems, where, path, f: Field, value, zh_expect: str, en_expect: str) -> None:
     problems.append(diag("bad_value", f"{where} {path}",
-                         f"{f.label}（{f.name}）应为{zh_expect}，实际为 {value!r}",
-                         f"{f.label_en or f.name} ({f.name}) must be {en_expect}, got {value!r}"))
+                         f"{f.label}（{f.name}）应为{zh_expect}，实际为 {shown(value)}",
+                         f"{f.label_en or f.name} ({f.name}) must be {en_expect}, got {shown(value)}"))
 
 
 def _value(value, f: Field, where: str, path: str, problems: list, coerce: bool):
@@ -144,6 +169,9 @@ def _value(value, f: Field, where: str, path: str, problems: list, coerce: bool)
                 pass
         if isinstance(value, bool) or not isinstance(value, (int, float)) or (isinstance(value, float) and not math.isfinite(value)):
             _bad(problems, where, path, f, value, "数值" + (f"（单位 {f.unit}）" if f.unit else ""), "a number")
+            return None
+        if not -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:  # beyond any real quantity; would overflow sums
+            _bad(problems, where, path, f, value, f"绝对值不超过 {MAX_MAGNITUDE:.0e} 的数值", f"a number of magnitude at most {MAX_MAGNITUDE:.0e}")
             return None
         if t == "integer" and not float(value).is_integer():
             _bad(problems, where, path, f, value, "整数", "a whole number")
@@ -223,7 +251,7 @@ def _list(value, f: Field, where: str, path: str, problems: list, coerce: bool):
 # fact, and the facts are copied once in C. Anything unusual (None, text needing coercion, a bad
 # value) returns _BAD and the full path above explains it.
 _BAD = object()
-_MAXF = 1.7976931348623157e308  # bounds are clamped to finite numbers so inf and nan never pass
+_MAXF = MAX_MAGNITUDE  # bounds are clamped to the sane range, so inf, nan and overflow-prone values never pass
 _PLANS: dict[int, tuple] = {}  # id(FieldTable) -> plan; the plan keeps its table so the id stays unique
 
 
@@ -273,9 +301,8 @@ def _fast_table(facts, plan):
             elif name not in strs:
                 if name not in dates:
                     return _BAD
-                try:
-                    day = date.fromisoformat(v)
-                except ValueError:
+                day = parse_date(v) if len(v) == 10 else None  # YYYY-MM-DD only, as the full path
+                if day is None:
                     return _BAD
                 if out is None:
                     out = dict(facts)
@@ -290,7 +317,7 @@ def _fast_table(facts, plan):
             if out is None:
                 out = dict(facts)
             out[name] = items
-        elif tv is date:
+        elif tv is date:  # exactly date: a datetime takes the full path
             if name not in dates:
                 return _BAD
         else:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from datetime import date as Date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field as PField, ValidationError, field_validator
 
 from .errors import Diagnostic, SchemaError, diag
+from .limits import MAX_MAGNITUDE
 from .expr.fields import Field, FieldTable
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -43,13 +44,17 @@ class HistoryDoc(_Doc):
     notes: str | None = None
 
 
+# a bound or table value beyond the sane range could only make comparisons overflow (docs/security.md)
+SaneNumber = Annotated[float, PField(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE, allow_inf_nan=False)]
+
+
 class FieldDoc(_Doc):
     type: Literal["number", "integer", "bool", "enum", "date", "string", "list"]
     label: str = PField(min_length=1)
     label_en: str | None = None
     unit: str | None = None
-    min: float | None = None
-    max: float | None = None
+    min: SaneNumber | None = None
+    max: SaneNumber | None = None
     values: dict[str, str] | None = None
     group: str | None = None
     help: str | None = None
@@ -78,7 +83,7 @@ class TableDoc(_Doc):
     label_en: str | None = None
     unit: str | None = None
     key: str
-    values: dict[str, float]
+    values: dict[str, SaneNumber]
 
     @field_validator("values", mode="before")
     @classmethod

@@ -25,10 +25,17 @@ def _data(text: str):
     ("025", "025"), ("0101", "0101"), ("1:30", "1:30"), ("yes", "yes"), ("on", "on"), ("No", "No"), ("1_000", "1_000"),
     ("0b101", "0b101"), ("1e5", 100000.0), ("-1.5e-3", -0.0015), ("0o17", 15), ("0x1F", 31), ("+12", 12), ("-0", 0),
     ("true", True), ("FALSE", False), ("~", None), ("null", None), ("2026-08-14", "2026-08-14"), ("1.", 1.0), (".5", 0.5),
+    ("-.inf", float("-inf")), (".Inf", float("inf")),
 ])
 def test_plain_scalars_follow_yaml_1_2_core(text, value):
     got = _data(f"v: {text}\n")["v"]
     assert got == value and type(got) is type(value) or (isinstance(value, str) and got == value)
+
+
+def test_nan_is_read_as_nan():
+    import math
+
+    assert math.isnan(_data("v: .NaN\n")["v"])
 
 
 def test_leading_zero_is_a_number_in_a_number_field_and_text_in_a_text_field(mini_engine, tmp_path):

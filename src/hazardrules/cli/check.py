@@ -40,6 +40,7 @@ def check(ctx, files, fmt, edition, verbose, exit_zero, open_cases, db_url, toda
     lang = ctx.obj["lang"]
     if fmt == "pdf" and not output:
         raise click.UsageError("pdf 判定书需要 -o 文件名.pdf / a pdf needs -o FILE.pdf")
+    day = _parse_day(today)  # a bad option is refused before any work
     engine = engine_from(ctx)
     results: list[Determination] = []
     printed: list[tuple[Determination, dict]] = []  # what the 判定书 shows: determination and its record
@@ -82,7 +83,6 @@ def check(ctx, files, fmt, edition, verbose, exit_zero, open_cases, db_url, toda
     if open_cases and results and not bad:
         from ..supervision import open_cases as _open
 
-        day = _parse_day(today)
         # every inspection is counted (the denominator of 每千次检查发现重大隐患数量); cases open for hazards only
         cases = _open(results, db_url, day)
         click.echo((f"已建立 {len(cases)} 个督办案件" if lang == "zh" else f"opened {len(cases)} cases"), err=True)
@@ -107,10 +107,12 @@ def exit_status(*, bad: bool, found: bool, incomplete: bool, exit_zero: bool = F
 def _parse_day(text: str | None) -> date:
     if text is None:
         return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise click.BadParameter(f"{text!r}：应为 YYYY-MM-DD / expected YYYY-MM-DD", param_hint="--today") from None
+    from ..records import parse_date
+
+    day = parse_date(text)
+    if day is None:
+        raise click.BadParameter(f"{text!r}：应为 YYYY-MM-DD / expected YYYY-MM-DD", param_hint="--today")
+    return day
 
 
 def _tier_line(det, lang: str) -> str:

@@ -29,10 +29,11 @@ def checklist(ctx, ruleset_id, edition, on, sets, fmt, output):
     engine = engine_from(ctx)
     day = None
     if on:
-        try:
-            day = date.fromisoformat(on)
-        except ValueError:
-            raise click.BadParameter(f"{on!r}：应为 YYYY-MM-DD / expected YYYY-MM-DD", param_hint="--date") from None
+        from ..records import parse_date
+
+        day = parse_date(on)
+        if day is None:
+            raise click.BadParameter(f"{on!r}：应为 YYYY-MM-DD / expected YYYY-MM-DD", param_hint="--date")
     rs = engine.ruleset(ruleset_id, edition=edition, on=day)
     given = {}
     for item in sets:

@@ -14,6 +14,7 @@ import polars as pl
 
 from ..compile import CompiledRuleset
 from ..expr.fields import Field
+from ..limits import MAX_MAGNITUDE
 
 _DECIMAL = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 _ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
@@ -46,7 +47,7 @@ def clean_column(col: str, dtype, f: Field, *, coerce: bool = True) -> tuple[pl.
             value = c.cast(pl.Float64)
         else:
             return pl.lit(None, pl.Float64), ~present
-        ok = value.is_not_null() & value.is_finite()
+        ok = value.is_not_null() & value.is_finite() & (value.abs() <= MAX_MAGNITUDE)  # as records._value
         if t == "integer":
             ok = ok & (value.round(0) == value)
         if f.min is not None:

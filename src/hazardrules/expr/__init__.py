@@ -47,7 +47,7 @@ def compile_condition(text: str, fields: FieldTable, where: str | None = None, *
     em = Emitter()
     table_consts = {name: em.const(dict(t.values), "table") for name, t in (tables or {}).items()}
     compiler = ExprCompiler(checked, em, table_consts)
-    expr = compiler.compile()
+    expr = compiler.compile(locate(0))
     loads = "".join(f"    {field_var(n)} = f.get({n!r})\n" for n in sorted(checked.fields))
     prelude = "".join(f"    {line}\n" for line in compiler.prelude)
     source = f"def _cond(f):\n{loads}{prelude}    return {expr}\n"

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from ..errors import ConditionSyntaxError, diag
+from ..limits import MAX_GENERATED_NESTING
 from . import ast
 from .checker import Checked, Ref
 from .runtime import FLIP
@@ -39,6 +41,18 @@ class Emitter:
         return name
 
 
+def generated_nesting(code: str) -> int:
+    """Deepest parenthesis nesting of generated code (string literals may only overstate it)."""
+    depth = deepest = 0
+    for ch in code:
+        if ch in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in ")]}":
+            depth -= 1
+    return deepest
+
+
 def field_var(name: str) -> str:
     """Local variable holding a record-level fact."""
     return "v_" + name
@@ -53,9 +67,17 @@ class ExprCompiler:
         self.tables = tables or {}  # table name -> const variable holding its dict
         self.prelude: list[str] = []  # statements (loops over units) that must run before the expression
 
-    def compile(self) -> str:
-        """The condition as one Python expression; statements it needs first are in ``self.prelude``."""
+    def compile(self, where: str = "") -> str:
+        """The condition as one Python expression; statements it needs first are in ``self.prelude``.
+
+        Raises :class:`ConditionSyntaxError` when the expression would nest deeper than CPython's
+        parser allows (the parser's limits bound each dimension; this bounds their combination).
+        """
         code, _ = self.emit(self.checked.root, 0)
+        if max(generated_nesting(line) for line in (code, *self.prelude)) > MAX_GENERATED_NESTING:
+            raise ConditionSyntaxError(diag(
+                "condition_too_complex", where, "条件过于复杂（嵌套的 and/or/运算过多）；请拆分为多条规则或计数要素",
+                "condition too complex (too many nested and/or/operations); split it into rules or counted elements"))
         return code
 
     # returns (code, nullable)

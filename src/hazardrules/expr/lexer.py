@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import ConditionSyntaxError, diag
+from ..limits import MAX_CONDITION_CHARS, MAX_NUMBER_CHARS
 
 KEYWORDS = {"and", "or", "not", "in", "true", "false"}
 
@@ -30,6 +31,10 @@ class Token:
 
 def tokenize(text: str, where) -> list[Token]:
     """Split ``text`` into tokens; ``where(offset)`` renders a position for errors."""
+    if len(text) > MAX_CONDITION_CHARS:
+        raise ConditionSyntaxError(diag(
+            "condition_too_long", where(0), f"条件过长：{len(text)} 个字符（上限 {MAX_CONDITION_CHARS}）；请拆分为多条规则或计数要素",
+            f"condition too long: {len(text)} characters (limit {MAX_CONDITION_CHARS}); split it into rules or counted elements"))
     tokens: list[Token] = []
     pos = 0
     while pos < len(text):
@@ -45,6 +50,10 @@ def tokenize(text: str, where) -> list[Token]:
             tok = m.group()
             if kind == "name" and tok in KEYWORDS:
                 kind = "kw"
+            elif kind == "num" and len(tok) > MAX_NUMBER_CHARS:
+                raise ConditionSyntaxError(diag(
+                    "number_too_long", where(pos), f"数值过长：{len(tok)} 个字符（上限 {MAX_NUMBER_CHARS}）",
+                    f"number too long: {len(tok)} characters (limit {MAX_NUMBER_CHARS})"))
             tokens.append(Token(kind, tok, pos))
         pos = m.end()
     tokens.append(Token("end", "", len(text)))

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from . import regions
+from ..errors import shown
 from .errors import IdentityError, error
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -30,23 +31,23 @@ def credit_check_char(first17: str) -> str:
 def validate_credit_code(code: str, where: str = "") -> str:
     """Return the normalised code (upper case, stripped) or raise :class:`IdentityError`."""
     if not isinstance(code, str):
-        raise error(IdentityError, where, f"统一社会信用代码应为18位字符串，实际为 {code!r}",
-                    f"credit code must be an 18-character string, got {code!r}")
+        raise error(IdentityError, where, f"统一社会信用代码应为18位字符串，实际为 {shown(code)}",
+                    f"credit code must be an 18-character string, got {shown(code)}")
     text = code.strip().upper()
     if len(text) != 18:
-        raise error(IdentityError, where, f"统一社会信用代码 {code!r} 应为18位，实际 {len(text)} 位",
-                    f"credit code {code!r} must have 18 characters, has {len(text)}")
+        raise error(IdentityError, where, f"统一社会信用代码 {shown(code)} 应为18位，实际 {len(text)} 位",
+                    f"credit code {shown(code)} must have 18 characters, has {len(text)}")
     bad = [ch for ch in text if ch not in _VALUE]
     if bad:
         raise error(IdentityError, where,
-                    f"统一社会信用代码 {code!r} 含不允许的字符 {''.join(bad)!r}（只允许数字和除 I、O、Z、S、V 外的大写字母）",
-                    f"credit code {code!r} has characters {''.join(bad)!r} outside the GB 32100 alphabet "
+                    f"统一社会信用代码 {shown(code)} 含不允许的字符 {''.join(bad)!r}（只允许数字和除 I、O、Z、S、V 外的大写字母）",
+                    f"credit code {shown(code)} has characters {''.join(bad)!r} outside the GB 32100 alphabet "
                     "(digits and capitals except I, O, Z, S, V)")
     expected = credit_check_char(text[:17])
     if text[17] != expected:
         raise error(IdentityError, where,
-                    f"统一社会信用代码 {code!r} 校验码错误：第18位应为 {expected!r}，实际为 {text[17]!r}",
-                    f"credit code {code!r} fails the GB 32100 check: 18th character should be "
+                    f"统一社会信用代码 {shown(code)} 校验码错误：第18位应为 {expected!r}，实际为 {text[17]!r}",
+                    f"credit code {shown(code)} fails the GB 32100 check: 18th character should be "
                     f"{expected!r}, is {text[17]!r}")
     return text
 
@@ -73,8 +74,8 @@ def parse_region(code: str, where: str = "") -> Region:
     """Resolve a 行政区划代码 or raise :class:`IdentityError` saying what is accepted."""
     text = str(code).strip() if code is not None else ""
     if not _REGION.match(text):
-        raise error(IdentityError, where, f"行政区划代码 {code!r} 应为6位数字（如 150602）",
-                    f"region code {code!r} must be 6 digits (e.g. 150602)")
+        raise error(IdentityError, where, f"行政区划代码 {shown(code)} 应为6位数字（如 150602）",
+                    f"region code {shown(code)} must be 6 digits (e.g. 150602)")
     prov = text[:2]
     if prov not in regions.PROVINCES:
         raise error(IdentityError, where, f"行政区划代码 {text} 的省级代码 {prov} 不存在",

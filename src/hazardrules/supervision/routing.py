@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
-from ..errors import RecordError, diag
+from ..errors import RecordError, diag, shown
 from . import facts as facts_mod
 from .policy import Policy
 from .policy_doc import LEVEL_ORDER, TIERS
@@ -145,8 +145,8 @@ def validate(facts: dict) -> None:
             ok = False
         if not ok:
             accepted = ", ".join(f.values) if f.type == "enum" else f.type + (f" ≥ {f.min:g}" if f.min is not None else "")
-            problems.append(diag("bad_fact", f"enterprise.{f.name}", f"{f.label} 的值 {v!r} 无效（应为：{accepted}）",
-                                 f"{f.label_en or f.name}: invalid value {v!r} (accepted: {accepted})"))
+            problems.append(diag("bad_fact", f"enterprise.{f.name}", f"{f.label} 的值 {shown(v)} 无效（应为：{accepted}）",
+                                 f"{f.label_en or f.name}: invalid value {shown(v)} (accepted: {accepted})"))
     unknown = sorted(set(facts) - set(facts_mod.DEFAULTS))
     for name in unknown:
         problems.append(diag("bad_fact", name, f"未知的监管事实 {name}", f"unknown routing fact {name}"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-from ..errors import RecordError, diag
+from ..errors import RecordError, diag, shown
 from . import facts as facts_mod
 from .errors import ConflictError
 from .identity import parse_region, validate_credit_code
@@ -52,8 +52,8 @@ def checked_enterprise(enterprise: dict | None, where: str) -> dict:
         ent["region_code"] = parse_region(ent["region_code"], f"{where}.enterprise.region_code").code
     found_by = ent.get("found_by", "county")  # the record-level found_by is checked by the record loader
     if found_by not in FOUND_BY:
-        raise RecordError(diag("bad_value", f"{where}.enterprise.found_by", f"found_by 的值 {found_by!r} 无效（可选：{', '.join(FOUND_BY)}）",
-                               f"found_by {found_by!r} is not accepted (accepted: {', '.join(FOUND_BY)})"))
+        raise RecordError(diag("bad_value", f"{where}.enterprise.found_by", f"found_by 的值 {shown(found_by)} 无效（可选：{', '.join(FOUND_BY)}）",
+                               f"found_by {shown(found_by)} is not accepted (accepted: {', '.join(FOUND_BY)})"))
     return ent
 
 
