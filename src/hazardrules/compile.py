@@ -59,6 +59,7 @@ class CompiledRule:
     examples: tuple[Example, ...] = ()
     where: str = ""
     document: str | None = None  # a rule citing another document (e.g. 安全生产法 for a violation)
+    wording: dict | None = None  # where its wording came from (partial editions): {source, checked_against_official}
 
     @property
     def is_count(self) -> bool:
@@ -107,10 +108,30 @@ class CompiledRuleset:
     evaluate_facts: object  # the generated function: facts -> tuple of statuses (one per rule)
     major_indexes: tuple[int, ...] = field(default=())
     rule_by_id: dict = field(default_factory=dict)
+    not_encoded: tuple[dict, ...] = ()  # clauses of the document this edition does not encode
 
     @property
     def document(self) -> str:
         return self.source.get("document", "")
+
+    @property
+    def partial(self) -> bool:
+        """A partial edition encodes only some clauses: without a finding it can never say "no major hazard"."""
+        return bool(self.not_encoded)
+
+    @property
+    def clauses_encoded(self) -> int:
+        """Distinct clauses cited by the edition's rules (a clause split into several rules counts once)."""
+        return len({r.cite for r in self.rules})
+
+    @property
+    def clauses_total(self) -> int:
+        return self.clauses_encoded + len(self.not_encoded)
+
+    def coverage(self) -> dict:
+        """How much of the document is encoded: what the JSON output and the 判定书 state."""
+        return {"partial": self.partial, "clauses_encoded": self.clauses_encoded, "clauses_total": self.clauses_total,
+                "not_encoded": [dict(c) for c in self.not_encoded]}
 
     def in_force(self, day: date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
@@ -144,6 +165,7 @@ def compile_ruleset(root: YamlDoc, parts: list[YamlDoc] = ()) -> CompiledRuleset
     rules = _rules(sections, "rules", fields, tables, group_ids, problems)
     _check_ids(elements + rules, problems)
     _check_counts(rules, elements, problems)
+    not_encoded = _not_encoded(sections, rules, problems)
     if problems:
         raise RulesetError(problems)
 
@@ -159,7 +181,7 @@ def compile_ruleset(root: YamlDoc, parts: list[YamlDoc] = ()) -> CompiledRuleset
         conventions=head.conventions, fields=fields, tables={t.name: t for t in tables}, groups=tuple(groups),
         elements=elements, rules=rules, digest=digest, path=root.path, python_source=source, evaluate_facts=fn,
         major_indexes=tuple(r.index for r in rules if r.kind == "major"),
-        rule_by_id={r.id: r for r in rules + elements},
+        rule_by_id={r.id: r for r in rules + elements}, not_encoded=not_encoded,
     )
 
 
@@ -245,12 +267,14 @@ def _rules(sections, key: str, fields, tables, group_ids, problems) -> list[Comp
                                      f"at_least 应为不小于 1 的整数，实际为 {count.at_least}",
                                      f"at_least must be a whole number >= 1, got {count.at_least}"))
             examples = tuple(_example(e, doc, path + ("examples", j), fields, problems) for j, e in enumerate(r.examples))
+            wording = getattr(r, "wording", None) or sections[0][0].source.wording
             out.append(CompiledRule(
                 index=len(out), id=r.id, group=r.group, cite=r.cite, title=r.title, title_en=r.title_en,
                 kind=getattr(r, "kind", "element") if key == "rules" else "element", applies=applies, when=when,
                 count_elements=_count_refs(count), at_least=count.at_least if count else None, note=r.note,
                 supersedes=tuple(getattr(r, "supersedes", ())), examples=examples, where=where,
-                document=getattr(r, "document", None)))
+                document=getattr(r, "document", None),
+                wording=wording.model_dump(mode="json") if wording is not None else None))
     return out
 
 
@@ -284,6 +308,24 @@ def _check_ids(rules, problems) -> None:
                                  f"duplicate rule id '{r.id}' (first at {seen[r.id]})"))
         else:
             seen[r.id] = r.where
+
+
+def _not_encoded(sections, rules, problems) -> tuple[dict, ...]:
+    """The declared unencoded clauses; a clause cannot be both encoded by a rule and declared not encoded."""
+    cited = {r.cite: r.id for r in rules}
+    out: list[dict] = []
+    seen: set[str] = set()
+    for model, doc in sections:
+        for i, c in enumerate(model.not_encoded):
+            where = doc.where(("not_encoded", i))
+            if c.clause in cited:
+                problems.append(diag("clause_encoded", where, f"条款 {c.clause} 已由规则 {cited[c.clause]} 编码，不能再列为未编码",
+                                     f"clause {c.clause} is encoded by rule {cited[c.clause]}; it cannot be listed as not encoded"))
+            elif c.clause in seen:
+                problems.append(diag("duplicate_clause", where, f"未编码条款 {c.clause} 重复", f"clause {c.clause} listed twice"))
+            seen.add(c.clause)
+            out.append(c.model_dump(mode="json", exclude_none=True))
+    return tuple(out)
 
 
 def _check_counts(rules, elements, problems) -> None:

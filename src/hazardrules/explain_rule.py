@@ -23,6 +23,16 @@ def describe_rule(engine, rule_id: str, edition: str | None, lang: str, show_pyt
     lines = [f"{rule.id}  {title}",
              f"{'出处' if zh else 'source'}: {rule.document or f'{rs.title}（{rs.document}）'}{rule.cite}  "
              f"[{rs.id} {rs.edition}, v{rs.version}]"]
+    if rs.partial:
+        lines.append(f"{'版本' if zh else 'edition'}: " + (
+            f"部分编码（{rs.clauses_total} 条中已编码 {rs.clauses_encoded} 条；未编码：{'、'.join(c['clause'] for c in rs.not_encoded)}）"
+            if zh else f"partial ({rs.clauses_encoded} of {rs.clauses_total} clauses encoded; not encoded: "
+            f"{', '.join(c['clause'] for c in rs.not_encoded)})"))
+    if rule.wording:
+        checked = rule.wording.get("checked_against_official")
+        lines.append(f"{'条文来源' if zh else 'wording from'}: {rule.wording['source']}" + (
+            ("（已与官方文本核对）" if checked else "（未与官方文本核对）") if zh else
+            (" (checked against the official text)" if checked else " (not checked against the official text)")))
     kind = {"major": "重大事故隐患" if zh else "major accident hazard", "violation": "违法行为（非重大隐患）" if zh else
             "violation (not a major hazard)", "element": "综合判定要素" if zh else "counting element"}[rule.kind]
     lines.append(f"{'类别' if zh else 'kind'}: {kind}")

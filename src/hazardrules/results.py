@@ -53,6 +53,7 @@ class DeterminationModel(BaseModel):
     major_hazard: bool
     conclusion: Literal["major_hazard", "no_major_hazard", "incomplete"]
     complete: bool
+    coverage: dict[str, Any]
     findings: list[FindingModel]
     undetermined: list[UndeterminedModel]
     not_applicable: list[str]
@@ -198,8 +199,8 @@ class Determination:
 
     @property
     def complete(self) -> bool:
-        """Every applicable major-hazard rule was decided (and the edition encodes its whole document)."""
-        return self.undetermined_major == 0
+        """Every applicable major-hazard rule was decided and the edition encodes its whole document."""
+        return not self._rs.partial and self.undetermined_major == 0
 
     @property
     def conclusion(self) -> str:
@@ -253,6 +254,7 @@ class Determination:
             "major_hazard": self.major_hazard,
             "conclusion": self.conclusion,
             "complete": self.complete,
+            "coverage": self._rs.coverage(),
             "findings": [f.to_dict(lang) for f in self.findings],
             "undetermined": [u if lang == "zh" else {**u, "title": self._rs.rule_by_id[u["rule"]].title_en or u["title"]}
                              for u in self.undetermined],

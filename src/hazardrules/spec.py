@@ -25,6 +25,28 @@ class _Doc(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class WordingDoc(_Doc):
+    """Where a rule's wording came from, and whether it was checked against the official text."""
+
+    source: str = PField(min_length=1)
+    checked_against_official: bool
+
+
+class NotEncodedDoc(_Doc):
+    """A clause of the document that this (partial) edition does not encode, and why."""
+
+    clause: str = PField(min_length=1)
+    title: str = PField(min_length=1)  # our own words
+    title_en: str | None = None
+    reason: Literal["wording_unavailable", "paraphrase_only"]
+    note: str | None = None
+
+    @field_validator("clause", mode="before")
+    @classmethod
+    def _clause_str(cls, v):
+        return str(v) if isinstance(v, (int, float)) else v
+
+
 class SourceDoc(_Doc):
     issuer: str
     document: str
@@ -33,6 +55,7 @@ class SourceDoc(_Doc):
     url: str | None = None
     notes: str | None = None
     title: str | None = None
+    wording: WordingDoc | None = None  # default provenance of every rule's wording (a rule may override it)
 
 
 class HistoryDoc(_Doc):
@@ -151,6 +174,7 @@ class RuleDoc(_Doc):
     count: CountDoc | None = None
     note: str | None = None
     supersedes: list[str] = PField(default_factory=list)
+    wording: WordingDoc | None = None
     examples: list[ExampleDoc] = PField(default_factory=list)
 
     _group = field_validator("group", mode="before")(GroupDoc._id_str.__func__)
@@ -172,6 +196,7 @@ class RulesetDoc(_Doc):
     groups: list[GroupDoc] = PField(default_factory=list)
     elements: list[ElementDoc] = PField(default_factory=list)
     rules: list[RuleDoc] = PField(default_factory=list)
+    not_encoded: list[NotEncodedDoc] = PField(default_factory=list)  # present: the edition is partial
 
     @field_validator("edition", "version", mode="before")
     @classmethod
@@ -193,6 +218,7 @@ class PartDoc(_Doc):
     groups: list[GroupDoc] = PField(default_factory=list)
     elements: list[ElementDoc] = PField(default_factory=list)
     rules: list[RuleDoc] = PField(default_factory=list)
+    not_encoded: list[NotEncodedDoc] = PField(default_factory=list)
 
 
 def validate_model(model: type[BaseModel], data: Any, doc, keypath: tuple = ()):

@@ -133,7 +133,7 @@ def judge(engine, raw: RawRow, header, *, edition: str | None, detail: str, lang
     ids = _rule_ids(rs)
     fired = list(compress(ids, map(_FIRED, statuses)))
     major = bool(fired) and any(statuses[i] == 1 for i in rs.major_indexes)
-    complete = not any(statuses[i] == 2 for i in rs.major_indexes)
+    complete = not rs.partial and not any(statuses[i] == 2 for i in rs.major_indexes)
     return {"row": raw.row, "where": raw.where, "ok": True, "record_id": record_id, "ruleset": rs.id,
             "edition": rs.edition, "version": rs.version, "digest": rs.digest,
             "inspection_date": None if day is None else day.isoformat(),

@@ -56,10 +56,28 @@ def render_determination(det: Determination, lang: str = "zh", verbose: bool = F
                 _label(rs, m, lang) for m in u["missing"])
             lines.append(f"  {u['rule']}  {u['cite']}  {title_u}")
             lines.append(f"         {t['need']}：{need}" if lang == "zh" else f"         {t['need']}: {need}")
+    if rs.partial:
+        lines.extend(_not_encoded_lines(rs, lang))
     sep = "；" if lang == "zh" else "; "
     lines.append(f"{t['na']} {len(det.not_applicable)} {t['items']}{sep}{t['passed']} {len(det.passed)} {t['items']}"
                  if lang == "zh" else f"{t['na']}: {len(det.not_applicable)}{sep}{t['passed']}: {len(det.passed)}")
     return "\n".join(lines) + "\n"
+
+
+_REASONS = {"wording_unavailable": ("未见条文原文", "wording not available"),
+            "paraphrase_only": ("仅见转述，未见原文", "known only by paraphrase")}
+
+
+def _not_encoded_lines(rs, lang: str) -> list[str]:
+    """A partial edition: the clauses not encoded, which no record can be judged against."""
+    zh = lang == "zh"
+    lines = [f"未编码条款（本版本为部分编码，{rs.clauses_total} 条中已编码 {rs.clauses_encoded} 条）：" if zh else
+             f"Clauses not encoded (partial edition: {rs.clauses_encoded} of {rs.clauses_total} clauses encoded):"]
+    for c in rs.not_encoded:
+        title = c["title"] if zh else (c.get("title_en") or c["title"])
+        reason = _REASONS[c["reason"]][0 if zh else 1]
+        lines.append(f"  {c['clause']}  {title}（{reason}）" if zh else f"  {c['clause']}  {title} ({reason})")
+    return lines
 
 
 TOP_NEEDS = 5  # facts named in the headline of an incomplete verdict
@@ -70,8 +88,17 @@ def _incomplete_headline(det: Determination, lang: str) -> list[str]:
     rs = det.compiled
     n = det.undetermined_major
     label = CONCLUSION_LABELS[lang][INCOMPLETE]
-    head = (f"结论：{label}（{n} 项重大事故隐患条款无法判定，未发现已成立的重大事故隐患）" if lang == "zh"
-            else f"Verdict: {label} ({n} major-hazard rules undetermined; none found so far)")
+    if lang == "zh":
+        why = [f"{n} 项重大事故隐患条款无法判定"] if n else []
+        if rs.partial:
+            why.append(f"本版本仅编码 {rs.clauses_total} 条中的 {rs.clauses_encoded} 条，其余 {len(rs.not_encoded)} 条未能判定")
+        head = f"结论：{label}（{'；'.join(why)}；已判定的条款均不成立）"
+    else:
+        why = [f"{n} major-hazard rules undetermined"] if n else []
+        if rs.partial:
+            why.append(f"this edition encodes {rs.clauses_encoded} of {rs.clauses_total} clauses; "
+                       f"{len(rs.not_encoded)} could not be judged")
+        head = f"Verdict: {label} ({'; '.join(why)}; none found among the rules decided)"
     lines = [click.style(head, fg="yellow", bold=True)]
     scope = missing_scope(det)
     for name, blocked in scope:

@@ -19,8 +19,12 @@ def rulesets_cmd(ctx):
     for rs in engine.all_editions():
         title = rs.title if lang == "zh" else (rs.title_en or rs.title)
         until = rs.effective_to or ("至今" if lang == "zh" else "now")
+        partial = ""
+        if rs.partial:
+            partial = (f"  [部分编码：{rs.clauses_total} 条中已编码 {rs.clauses_encoded} 条]" if lang == "zh"
+                       else f"  [partial: {rs.clauses_encoded} of {rs.clauses_total} clauses encoded]")
         click.echo(f"{rs.id:<22} {rs.edition:<6} v{rs.version:<8} {len(rs.rules):>4} "
-                   f"{'条规则' if lang == 'zh' else 'rules'}  {rs.effective_from}–{until}  {title}（{rs.document}）")
+                   f"{'条规则' if lang == 'zh' else 'rules'}  {rs.effective_from}–{until}  {title}（{rs.document}）{partial}")
 
 
 def _compile_paths(ctx, paths, *, with_policies: bool = False):
