@@ -22,8 +22,12 @@ class Diagnostic:
     en: str
 
     def render(self, lang: str = "zh") -> str:
-        text = self.zh if lang == "zh" else self.en
-        return f"{self.where}: {text}" if self.where else text
+        """One line: place and message, with any control character in either shown escaped
+        (a key, a file name or a value from the input may hold ESC or newlines)."""
+        from .text import safe_text
+
+        text = safe_text(self.zh if lang == "zh" else self.en)
+        return f"{safe_text(self.where)}: {text}" if self.where else text
 
 
 class HazardRulesError(Exception):

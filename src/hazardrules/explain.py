@@ -110,6 +110,9 @@ class Explainer:
             return f"{label}（未记录）" if self.lang == "zh" else f"{label} (not recorded)"
         if f.type == "enum":
             return f"{label}为{f.value_label(v, self.lang)}" if self.lang == "zh" else f"{label} = {v}"
+        if f.type == "list":  # the units by id, sorted: never a Python repr, never dependent on key order
+            ids = sorted(str(item.get(f.key, "?")) for item in v)
+            return f"{label}（{'、'.join(ids)}）" if self.lang == "zh" else f"{label} ({', '.join(ids)})"
         shown = fmt_number(v) if isinstance(v, (int, float)) else json_value(v)
         unit = f" {f.unit}" if f.unit else ""
         return f"{label} {shown}{unit}"

@@ -46,3 +46,19 @@ def test_cli_today_refuses_compact_dates(runner):
 
     result = runner.invoke(main, ["check", "--today", "20260814", "fixtures/coal-mine/several-hazards.yaml"])
     assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
+
+
+def test_len_of_a_list_explains_with_sorted_unit_ids_not_a_python_repr(shipped_engine):
+    """Regression (issue 11.14): hc17.10's explanation showed a Python repr of the units, in input
+    key order; the same record with keys in another order gave another text."""
+    texts = set()
+    for units in ([{"id": "B", "not_formally_designed": True, "no_safety_design_diagnosis": True},
+                   {"id": "A", "not_formally_designed": False}],
+                  [{"not_formally_designed": False, "id": "A"},
+                   {"no_safety_design_diagnosis": True, "not_formally_designed": True, "id": "B"}][::-1]):
+        det = shipped_engine.evaluate({"ruleset": "hazardous-chemicals", "inspection_date": "2020-01-01",
+                                       "facts": {"units": units}})
+        finding = next(f for f in det.findings if f.rule == "hc17.10")
+        assert "{" not in finding.explanation and "'" not in finding.explanation
+        texts.add(finding.explanation)
+    assert texts == {"len(生产装置（A、B）) = 2 ≥ 1：生产装置 B：装置未经正规设计，且装置未做安全设计诊断"}

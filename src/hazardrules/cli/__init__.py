@@ -105,6 +105,20 @@ def main(ctx, rules_dir, lang):
     ctx.obj["lang"] = lang
 
 
+def say(text="", **kwargs) -> None:
+    """``click.echo`` of one line of text output, with control characters from data escaped."""
+    from ..text import safe_text
+
+    click.echo(safe_text(text), **kwargs)
+
+
+def say_lines(text: str, **kwargs) -> None:
+    """``click.echo`` of a block of text output: its own line breaks kept, every other control escaped."""
+    from ..text import safe_lines
+
+    click.echo(safe_lines(text), **kwargs)
+
+
 def engine_from(ctx):
     from ..engine import Engine
 

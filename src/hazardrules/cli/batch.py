@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 import orjson
 
-from . import EXIT_BAD, EXIT_FOUND, EXIT_INCOMPLETE, EXIT_OK, lang_option
+from . import EXIT_BAD, EXIT_FOUND, EXIT_INCOMPLETE, EXIT_OK, lang_option, say_lines
 
 
 @click.command()
@@ -59,7 +59,7 @@ def batch(ctx, inputs, output, workers, engine_name, detail, edition, input_form
     else:
         summary = run_batch(list(inputs), output, workers=workers, options=options, input_fmt=input_format,
                             output_fmt=output_format, progress=show, chunk_size=chunk_size)
-    click.echo(summary.render(lang), err=True)
+    say_lines(summary.render(lang), err=True)
     if summary_json:
         with open(summary_json, "wb") as handle:
             handle.write(orjson.dumps(summary.to_dict(), option=orjson.OPT_INDENT_2) + b"\n")

@@ -12,6 +12,7 @@ import orjson
 
 from ..supervision import service
 from ..supervision.lifecycle import EVENTS, STATES
+from . import say
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -55,10 +56,10 @@ def list_cmd(ctx, db_url, state, open_only, region, fmt):
         click.echo(orjson.dumps([{k: r[k] for k in keep} for r in rows], option=orjson.OPT_INDENT_2).decode())
         return
     if not rows:
-        click.echo("没有案件" if lang == "zh" else "no cases")
+        say("没有案件" if lang == "zh" else "no cases")
         return
     for r in rows:
-        click.echo(f"#{r['id']:<5} {_state_label(r['state'], lang):<8} {r['level']:<8} "
+        say(f"#{r['id']:<5} {_state_label(r['state'], lang):<8} {r['level']:<8} "
                    f"{(r['deadline'] or '—')!s:<10}  {r['rule']:<18} {r['enterprise_name'] or ''}")
 
 
@@ -84,24 +85,24 @@ def show_cmd(ctx, db_url, case_id, fmt):
     lang = _lang(ctx)
     zh = lang == "zh"
     levels, targets = service.labels(row["policy"], lang)
-    click.echo(f"案件 #{row['id']}  {row['enterprise_name'] or ''}" if zh else f"case #{row['id']}  {row['enterprise_name'] or ''}")
-    click.echo(f"  {'条款' if zh else 'clause'}: {row['cite']}  ({row['rule']})  {row['title']}")
-    click.echo(f"  {'状态' if zh else 'state'}: {_state_label(row['state'], lang)}   "
+    say(f"案件 #{row['id']}  {row['enterprise_name'] or ''}" if zh else f"case #{row['id']}  {row['enterprise_name'] or ''}")
+    say(f"  {'条款' if zh else 'clause'}: {row['cite']}  ({row['rule']})  {row['title']}")
+    say(f"  {'状态' if zh else 'state'}: {_state_label(row['state'], lang)}   "
                f"{'挂牌督办' if zh else 'listing'}: {levels.get(row['level'], row['level'])}   {'整改期限' if zh else 'deadline'}: {row['deadline']}")
     if routing.get("tier"):
         tier = routing["tier"]["tier"]
         info = service.tier_label(row["policy"], tier, lang)
-        click.echo(f"  {'风险分级（检查时）' if zh else 'control tier (at inspection)'}: {info}")
-    click.echo(f"  {'交办' if zh else 'assigned to'}: {('、' if zh else ', ').join(targets.get(t, t) for t in routing['targets'])}   "
+        say(f"  {'风险分级（检查时）' if zh else 'control tier (at inspection)'}: {info}")
+    say(f"  {'交办' if zh else 'assigned to'}: {('、' if zh else ', ').join(targets.get(t, t) for t in routing['targets'])}   "
                f"{'策略' if zh else 'policy'}: {routing['policy']} {routing['policy_version']} ({routing['reasoner']})")
     for fired in routing["fired"]:
         mark = ("［假设］" if zh else "[assumption] ") if fired["assumption"] else ""
-        click.echo(f"    - {fired['id']}: {mark}{fired['title']}")
-    click.echo("  事件 / events:")
+        say(f"    - {fired['id']}: {mark}{fired['title']}")
+    say("  事件 / events:")
     for e in history:
         label = EVENTS[e["kind"]][2 if zh else 3]
         extra = {k: v for k, v in e["data"].items() if k in ("level", "deadline", "note", "targets", "from_level")}
-        click.echo(f"    {e['seq']:>3} {e['on_date']} {label:<10} {e['actor']:<12} {orjson.dumps(extra).decode() if extra else ''}")
+        say(f"    {e['seq']:>3} {e['on_date']} {label:<10} {e['actor']:<12} {orjson.dumps(extra).decode() if extra else ''}")
 
 
 def _mover(name: str, kind: str, helps: str, *, fail_flag: bool = False):
@@ -117,7 +118,7 @@ def _mover(name: str, kind: str, helps: str, *, fail_flag: bool = False):
         actual = "review_failed" if (fail and fail_flag) else kind
         out = service.step(db_url, case_id, actual, actor=actor, on=on.date(), data={"note": note} if note else None)
         lang = _lang(ctx)
-        click.echo(f"案件 #{case_id}：{_state_label(out['state'], lang)}（期限 {out['deadline']}）" if lang == "zh"
+        say(f"案件 #{case_id}：{_state_label(out['state'], lang)}（期限 {out['deadline']}）" if lang == "zh"
                    else f"case #{case_id}: {_state_label(out['state'], lang)} (deadline {out['deadline']})")
 
     return command
@@ -135,7 +136,7 @@ def extend_cmd(ctx, db_url, case_id, deadline, actor, on, note):
     """延长整改期限。Extend the deadline of an open case."""
     data = {"deadline": deadline.date().isoformat(), **({"note": note} if note else {})}
     out = service.step(db_url, case_id, "deadline_extended", actor=actor, on=on.date(), data=data)
-    click.echo(f"案件 #{case_id}：整改期限延至 {out['deadline']}" if _lang(ctx) == "zh"
+    say(f"案件 #{case_id}：整改期限延至 {out['deadline']}" if _lang(ctx) == "zh"
                else f"case #{case_id}: deadline extended to {out['deadline']}")
 
 
@@ -157,8 +158,8 @@ def sweep_cmd(ctx, db_url, today, actor):
     zh = _lang(ctx) == "zh"
     for d in done:
         if d.get("conflict"):
-            click.echo(f"#{d['case']}: " + ("与其他操作冲突，下次巡查再处理" if zh else "conflict with another change; left for the next sweep"))
+            say(f"#{d['case']}: " + ("与其他操作冲突，下次巡查再处理" if zh else "conflict with another change; left for the next sweep"))
             continue
-        click.echo(f"#{d['case']}: {d['from_level']} -> {d['to_level']}"
+        say(f"#{d['case']}: {d['from_level']} -> {d['to_level']}"
                    + ((" 通报" if zh else " notice") if d["notified"] else "") + f"  ({d['deadline']})")
-    click.echo(f"处理 {len(done)} 个逾期案件" if zh else f"{len(done)} overdue cases handled")
+    say(f"处理 {len(done)} 个逾期案件" if zh else f"{len(done)} overdue cases handled")

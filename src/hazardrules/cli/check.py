@@ -11,7 +11,7 @@ import orjson
 from ..errors import HazardRulesError
 from ..inputs import read_records
 from ..results import Determination
-from . import EXIT_BAD, EXIT_FOUND, EXIT_INCOMPLETE, EXIT_OK, engine_from, lang_option
+from . import EXIT_BAD, EXIT_FOUND, EXIT_INCOMPLETE, EXIT_OK, engine_from, lang_option, say_lines
 from .render import render_determination
 
 
@@ -70,7 +70,7 @@ def check(ctx, files, fmt, edition, verbose, exit_zero, open_cases, db_url, toda
             if fmt == "table":
                 click.echo(render_determination(det, lang, verbose))
                 if det.major_hazard:
-                    click.echo(_tier_line(det, lang))
+                    say_lines(_tier_line(det, lang))
             elif fmt == "jsonl":
                 out.append(det.to_json(lang))
             else:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import HazardRulesError
+from . import say
 
 
 def write_determinations(printed, cases: list[dict], fmt: str, output: str | None, lang: str) -> None:
@@ -25,7 +26,7 @@ def write_determinations(printed, cases: list[dict], fmt: str, output: str | Non
             render_pdf(docs, tmp, lang)
         else:
             Path(tmp).write_text(render_html(docs, lang), encoding="utf-8")
-    click.echo(f"已写入判定书 {output}（{len(docs)} 份）" if lang == "zh" else f"wrote {output} ({len(docs)} documents)",
+    say(f"已写入判定书 {output}（{len(docs)} 份）" if lang == "zh" else f"wrote {output} ({len(docs)} documents)",
                err=True)
 
 

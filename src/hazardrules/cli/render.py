@@ -6,6 +6,7 @@ import click
 
 from ..gaps import missing_scope, ranked_needs
 from ..results import CONCLUSION_LABELS, INCOMPLETE, Determination
+from ..text import safe_text
 
 _T = {
     "zh": {"record": "记录", "date": "检查日期", "major": "结论：存在重大事故隐患", "none": "结论：未发现重大事故隐患",
@@ -19,6 +20,19 @@ _T = {
 }
 
 
+class _Styled(str):
+    """A line already escaped and styled (its ESC sequences are ours)."""
+
+
+def _style(text: str, **style) -> _Styled:
+    return _Styled(click.style(safe_text(text), **style))
+
+
+def _join(lines: list[str]) -> str:
+    """Every line escaped (data may hold ESC, newlines, bidi overrides) unless styled by us already."""
+    return "\n".join(line if isinstance(line, _Styled) else safe_text(line) for line in lines) + "\n"
+
+
 GROUPED_ABOVE = 15  # more undetermined rules than this are summarised per group unless verbose
 
 
@@ -28,16 +42,16 @@ def render_determination(det: Determination, lang: str = "zh", verbose: bool = F
     title = rs.title if lang == "zh" else (rs.title_en or rs.title)
     head = (f"{t['record']} {det.record_id or '-'} · {title}（{det.document}，{det.edition} {t['edition']}）"
             f" · {t['date']} {det.inspection_date or '-'}")
-    lines = [click.style(head, bold=True)]
+    lines = [_style(head, bold=True)]
     majors = [f for f in det.findings if f.kind == "major"]
     violations = [f for f in det.findings if f.kind == "violation"]
     if majors:
-        lines.append(click.style(f"{t['major']}（{len(majors)} {t['items']}）" if lang == "zh"
+        lines.append(_style(f"{t['major']}（{len(majors)} {t['items']}）" if lang == "zh"
                                  else f"{t['major']} ({len(majors)})", fg="red", bold=True))
     elif det.conclusion == INCOMPLETE:
         lines.extend(_incomplete_headline(det, lang))
     else:
-        lines.append(click.style(t["none"], fg="green", bold=True))
+        lines.append(_style(t["none"], fg="green", bold=True))
     for f in majors + violations:
         tag = t["tag_major"] if f.kind == "major" else t["tag_v"]
         d = f.to_dict(lang)
@@ -61,7 +75,7 @@ def render_determination(det: Determination, lang: str = "zh", verbose: bool = F
     sep = "；" if lang == "zh" else "; "
     lines.append(f"{t['na']} {len(det.not_applicable)} {t['items']}{sep}{t['passed']} {len(det.passed)} {t['items']}"
                  if lang == "zh" else f"{t['na']}: {len(det.not_applicable)}{sep}{t['passed']}: {len(det.passed)}")
-    return "\n".join(lines) + "\n"
+    return _join(lines)
 
 
 _REASONS = {"wording_unavailable": ("未见条文原文", "wording not available"),
@@ -99,7 +113,7 @@ def _incomplete_headline(det: Determination, lang: str) -> list[str]:
             why.append(f"this edition encodes {rs.clauses_encoded} of {rs.clauses_total} clauses; "
                        f"{len(rs.not_encoded)} could not be judged")
         head = f"Verdict: {label} ({'; '.join(why)}; none found among the rules decided)"
-    lines = [click.style(head, fg="yellow", bold=True)]
+    lines = [_style(head, fg="yellow", bold=True)]
     scope = missing_scope(det)
     for name, blocked in scope:
         lines.append(f"  未填写 {_label(rs, name, lang)}，{blocked} 项因此无法判定" if lang == "zh"

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from . import EXIT_BAD, EXIT_FOUND, EXIT_OK, engine_from, lang_option
+from ..text import safe_text
+from . import EXIT_BAD, EXIT_FOUND, EXIT_OK, engine_from, lang_option, say, say_lines
 
 
 @click.command("rulesets")
@@ -23,8 +24,8 @@ def rulesets_cmd(ctx):
         if rs.partial:
             partial = (f"  [部分编码：{rs.clauses_total} 条中已编码 {rs.clauses_encoded} 条]" if lang == "zh"
                        else f"  [partial: {rs.clauses_encoded} of {rs.clauses_total} clauses encoded]")
-        click.echo(f"{rs.id:<22} {rs.edition:<6} v{rs.version:<8} {len(rs.rules):>4} "
-                   f"{'条规则' if lang == 'zh' else 'rules'}  {rs.effective_from}–{until}  {title}（{rs.document}）{partial}")
+        say(f"{rs.id:<22} {rs.edition:<6} v{rs.version:<8} {len(rs.rules):>4} "
+            f"{'条规则' if lang == 'zh' else 'rules'}  {rs.effective_from}–{until}  {title}（{rs.document}）{partial}")
 
 
 def _compile_paths(ctx, paths, *, with_policies: bool = False):
@@ -66,14 +67,14 @@ def validate(ctx, paths, strict):
         found = lint(rs)
         warnings += len(found)
         mark = click.style("✓", fg="green") if not found else click.style("!", fg="yellow")
-        click.echo(f"{mark} {rs.id} {rs.edition}：{len(rs.rules)} 条规则，{len(rs.elements)} 个要素，{len(rs.fields)} 个字段  {rs.path}"
+        say(f"{mark} {rs.id} {rs.edition}：{len(rs.rules)} 条规则，{len(rs.elements)} 个要素，{len(rs.fields)} 个字段  {rs.path}"
                    if lang == "zh" else f"{mark} {rs.id} {rs.edition}: {len(rs.rules)} rules, {len(rs.elements)} elements, "
                    f"{len(rs.fields)} fields  {rs.path}")
         for w in found:
-            click.echo(f"    {w.where}: {w.rule}: {w.zh if lang == 'zh' else w.en}")
+            say(f"    {w.where}: {w.rule}: {w.zh if lang == 'zh' else w.en}")
     for exc in errors:
         click.echo(click.style("✗ ", fg="red") + exc.render(lang), err=True)
-    click.echo(f"{len(compiled)} 个版本有效，{len(errors)} 个有错误，{warnings} 个警告" if lang == "zh"
+    say(f"{len(compiled)} 个版本有效，{len(errors)} 个有错误，{warnings} 个警告" if lang == "zh"
                else f"{len(compiled)} editions valid, {len(errors)} with errors, {warnings} warnings")
     ctx.exit(EXIT_BAD if errors or (strict and warnings) else EXIT_OK)
 
@@ -101,14 +102,14 @@ def test_cmd(ctx, paths, verbose):
             outcomes.append((r.ok, f"{r.where} {r.rule} {r.name or ''}", why))
     for ok, label, why in outcomes:
         if ok and verbose:
-            click.echo(f"ok   {label}")
+            say(f"ok   {label}")
         elif not ok:
-            click.echo(click.style("FAIL ", fg="red") + f"{label}: {why}")
+            click.echo(click.style("FAIL ", fg="red") + safe_text(f"{label}: {why}"))
     failed = sum(1 for ok, _, _ in outcomes if not ok)
     passed = len(outcomes) - failed
     for exc in errors:
         click.echo(click.style("✗ ", fg="red") + exc.render(lang), err=True)
-    click.echo(f"{passed} passed, {failed} failed")
+    say(f"{passed} passed, {failed} failed")
     ctx.exit(EXIT_BAD if errors else (EXIT_FOUND if failed else EXIT_OK))
 
 
@@ -123,7 +124,7 @@ def explain(ctx, rule_id, edition, show_python):
     from ..explain_rule import describe_rule
 
     lang = ctx.obj["lang"]
-    click.echo(describe_rule(engine_from(ctx), rule_id, edition, lang, show_python))
+    say_lines(describe_rule(engine_from(ctx), rule_id, edition, lang, show_python))
 
 
 @click.command()
@@ -139,4 +140,4 @@ def diff(ctx, ruleset_id, old, new):
     engine = engine_from(ctx)
     a = engine.ruleset(ruleset_id, edition=old)
     b = engine.ruleset(ruleset_id, edition=new)
-    click.echo(render_diff(diff_editions(a, b), a, b, ctx.obj["lang"]))
+    say_lines(render_diff(diff_editions(a, b), a, b, ctx.obj["lang"]))

@@ -6,6 +6,7 @@ import click
 import orjson
 
 from ..errors import HazardRulesError, diag
+from . import say
 from .case import db_option
 
 
@@ -39,7 +40,7 @@ def create_cmd(ctx, db_url, name, role, region, national, created_by):
     with Ledger(db_url) as ledger:
         text, row = create_token(ledger.engine, name=name, role=role, region_code=region, created_by=created_by)
     zh = ctx.obj["lang"] == "zh"
-    click.echo(f"已创建令牌 {row['id']}（{row['name']}，{row['role']}，{row['region_code'] or '全国'}）；请妥善保存，之后无法再次显示："
+    say(f"已创建令牌 {row['id']}（{row['name']}，{row['role']}，{row['region_code'] or '全国'}）；请妥善保存，之后无法再次显示："
                if zh else f"created token {row['id']} ({row['name']}, {row['role']}, {row['region_code'] or 'national'}); "
                "keep it safe, it cannot be shown again:", err=True)
     click.echo(text)
@@ -60,7 +61,7 @@ def list_cmd(db_url, fmt):
         return
     for r in rows:
         state = f"revoked {r['revoked_at'][:10]}" if r["revoked_at"] else "active"
-        click.echo(f"{r['id']}  {r['role']:<9} {r['region_code'] or 'national':<8} {state:<18} {r['name']}")
+        say(f"{r['id']}  {r['role']:<9} {r['region_code'] or 'national':<8} {state:<18} {r['name']}")
 
 
 @token.command("revoke")
@@ -74,4 +75,4 @@ def revoke_cmd(ctx, db_url, token_id):
 
     with Ledger(db_url) as ledger:
         row = revoke_token(ledger.engine, token_id)
-    click.echo(f"已吊销令牌 {row['id']}（{row['name']}）" if ctx.obj["lang"] == "zh" else f"revoked token {row['id']} ({row['name']})")
+    say(f"已吊销令牌 {row['id']}（{row['name']}）" if ctx.obj["lang"] == "zh" else f"revoked token {row['id']} ({row['name']})")
