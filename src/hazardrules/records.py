@@ -90,7 +90,7 @@ def check_envelope(record: Any, where: str) -> dict:
         problems.append(diag("bad_record_id", f"{where} record_id", f"record_id 应为文字或数值，实际为 {shown(record_id)}",
                              f"record_id must be text or a number, got {shown(record_id)}"))
     found_by = record.get("found_by")
-    if found_by is not None and found_by not in FOUND_BY:
+    if found_by is not None and (not isinstance(found_by, str) or found_by not in FOUND_BY):
         allowed = "、".join(f"{k}（{v}）" for k, v in FOUND_BY.items())
         problems.append(diag("bad_found_by", f"{where} found_by", f"found_by 无效：{shown(found_by)}；可选：{allowed}",
                              f"invalid found_by {shown(found_by)}; allowed: {', '.join(FOUND_BY)}"))

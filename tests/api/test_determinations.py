@@ -171,3 +171,17 @@ def test_open_cases_routes_and_opens_cases(api):
     assert not any(c["created"] for c in again["cases"])  # idempotent, and says so
     listed = api.get("/v1/cases", "inspector").json()
     assert sorted(c["id"] for c in listed) == sorted(c["case"] for c in body["cases"])
+
+
+@pytest.mark.parametrize("value", [{}, [], ["county"]])
+def test_found_by_of_the_wrong_type_is_a_clear_error_not_a_crash(shared_api, runner, tmp_path, value):
+    """Found by the contract tests: `found_by: {}` raised TypeError (unhashable) in the record check, in the CLI too."""
+    from hazardrules.cli import main
+
+    rec = {"ruleset": "coal-mine", "inspection_date": "2026-08-14", "found_by": value, "facts": {}}
+    r = shared_api.post("/v1/determinations", "inspector", content=orjson.dumps(rec))
+    assert r.status_code == 422 and r.json()["error"] == "bad_found_by"
+    path = tmp_path / "r.json"
+    path.write_bytes(orjson.dumps(rec))
+    cli = runner.invoke(main, ["check", str(path)])
+    assert cli.exit_code == 2 and "found_by" in cli.stderr

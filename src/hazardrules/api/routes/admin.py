@@ -25,7 +25,7 @@ def _json(value, status: int = 200) -> Response:
 
 @router.post("/v1/tokens", response_model=NewToken, status_code=201, summary="创建令牌 / create a token",
              description="令牌全文只在此响应中出现一次；库中只存其哈希。The token text appears only in this response.",
-             responses=responses(401, 403, 422))
+             responses=responses(400, 401, 403, 422))
 async def create_token(request: Request, body: TokenRequest = Body(...), principal: Principal = Depends(ADMIN)):
     engine = request.app.state.svc.ledger.engine
 

@@ -129,7 +129,7 @@ def _step(request: Request, principal: Principal, case_id: int, kind: str, body:
     return run_in_threadpool(run)
 
 
-_STEP_DOC = responses(401, 403, 404, 409, 422)
+_STEP_DOC = responses(400, 401, 403, 404, 409, 422)
 
 
 @router.post("/v1/cases/{case_id}/plan", response_model=StepResult, summary="报送治理方案 / submit the plan",
@@ -179,7 +179,7 @@ async def extend(request: Request, case_id: int = CaseId, body: ExtendStep = Bod
 @router.post("/v1/cases:sweep", response_model=list[SweepResult], summary="逾期巡查 / escalation sweep",
              description="逾期案件提级督办并通报；重复运行不会重复处理。仅管理员或全国范围的监管部门。\n\n"
                          "Escalate overdue cases (idempotent); administrators and national regulators only.",
-             responses=responses(401, 403, 422))
+             responses=responses(400, 401, 403, 422))
 async def sweep(request: Request, body: SweepRequest = Body(...),
                 principal: Principal = Depends(require("regulator", "admin"))):
     if principal.region_prefix:
