@@ -2,7 +2,8 @@
 
 Exit codes (documented in the README): 0 ok / no major hazard, 1 a major hazard found or an example
 failed, 2 bad input, bad ruleset or usage error, 3 incomplete (no finding, but some rule could not be
-decided: never reported as clean). Errors print one clear message on stderr, never a
+decided: never reported as clean), 4 internal error (a bug: one line says so and names the file
+holding the traceback), 130 interrupted (Ctrl-C). Errors print one clear message on stderr, never a
 traceback.
 """
 
@@ -17,6 +18,7 @@ from click.utils import make_default_short_help
 from ..errors import HazardRulesError
 
 EXIT_OK, EXIT_FOUND, EXIT_BAD, EXIT_INCOMPLETE = 0, 1, 2, 3
+EXIT_INTERNAL, EXIT_INTERRUPTED = 4, 130  # a bug (one line says so and where the details are); Ctrl-C
 
 
 # --- Command registry: every command is imported only when it is invoked ------------------------------
@@ -83,12 +85,47 @@ class _Main(click.Group):
                 formatter.write_dl(rows)
 
     def invoke(self, ctx):
+        lang = (ctx.obj or {}).get("lang", "zh")
         try:
             return super().invoke(ctx)
         except HazardRulesError as exc:
-            lang = (ctx.obj or {}).get("lang", "zh")
-            click.echo(exc.render(lang), err=True)
+            click.echo(exc.render((ctx.obj or {}).get("lang", lang)), err=True)
             ctx.exit(EXIT_BAD)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise  # click's own: usage errors exit 2, --help and ctx.exit() exit as asked
+        except KeyboardInterrupt:
+            click.echo("\n已中断 / interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except Exception:  # noqa: BLE001 - a bug: never exit 1 ("major hazard found"), never a bare traceback
+            where = _write_crash_report()
+            if (ctx.obj or {}).get("lang", lang) == "en":
+                line = f"internal error: this is a bug in hazardrules, please report it; details: {where}"
+            else:
+                line = f"内部错误：这是 hazardrules 的缺陷，请报告；详情：{where}"
+            click.echo(line, err=True)
+            ctx.exit(EXIT_INTERNAL)
+
+
+def _write_crash_report() -> str:
+    """The traceback, into ``$HAZARDRULES_CRASH_DIR`` (default: the temp directory); returns where it went.
+
+    If the file cannot be written the traceback goes to stderr after all, so the details are never lost.
+    """
+    import os
+    import tempfile
+    import time
+    import traceback
+
+    text = f"hazardrules internal error, {time.strftime('%Y-%m-%d %H:%M:%S')}, argv: {sys.argv!r}\n" + traceback.format_exc()
+    folder = os.environ.get("HAZARDRULES_CRASH_DIR") or tempfile.gettempdir()
+    try:
+        fd, path = tempfile.mkstemp(prefix="hazardrules-crash-", suffix=".txt", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        return path
+    except OSError:
+        sys.stderr.write(text)
+        return "stderr"
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})

@@ -42,57 +42,122 @@ def check(ctx, files, fmt, edition, verbose, exit_zero, open_cases, db_url, toda
         raise click.UsageError("pdf 判定书需要 -o 文件名.pdf / a pdf needs -o FILE.pdf")
     day = _parse_day(today)  # a bad option is refused before any work
     engine = engine_from(ctx)
-    results: list[Determination] = []
+    results: list[Determination] = []  # kept only for --open-cases (every inspection is counted)
     printed: list[tuple[Determination, dict]] = []  # what the 判定书 shows: determination and its record
     bad = found = incomplete = False
-    out = []
+    stream = _JsonStream(sys.stdout.buffer) if fmt == "json" else None
     for path in files:
+        count = 0
         try:
-            records = list(read_records(path, engine))
+            for where, record in read_records(path, engine):  # streamed: nothing kept per record
+                count += 1
+                try:
+                    if isinstance(record, HazardRulesError):
+                        raise record
+                    det = engine.evaluate(record, where=where, edition=edition)
+                except HazardRulesError as exc:
+                    bad = True
+                    click.echo(exc.render(lang), err=True)
+                    if fmt == "jsonl":
+                        _write_line(orjson.dumps({"where": where, "error": exc.code, "message": exc.render(lang)}))
+                    continue
+                if open_cases:
+                    results.append(det)
+                found = found or det.major_hazard
+                incomplete = incomplete or not det.complete
+                if fmt == "table":
+                    click.echo(render_determination(det, lang, verbose))
+                    if det.major_hazard:
+                        say_lines(_tier_line(det, lang))
+                elif fmt == "jsonl":
+                    _write_line(det.to_json(lang))
+                elif stream is not None:
+                    stream.add(det.to_dict(lang))
+                else:
+                    printed.append((det, record))
         except HazardRulesError as exc:
             click.echo(exc.render(lang), err=True)
             bad = True
             continue
-        for where, record in records:
-            try:
-                if isinstance(record, HazardRulesError):
-                    raise record
-                det = engine.evaluate(record, where=where, edition=edition)
-            except HazardRulesError as exc:
-                bad = True
-                click.echo(exc.render(lang), err=True)
-                if fmt == "jsonl":
-                    out.append(orjson.dumps({"where": where, "error": exc.code, "message": exc.render(lang)}))
-                continue
-            results.append(det)
-            found = found or det.major_hazard
-            incomplete = incomplete or not det.complete
-            if fmt == "table":
-                click.echo(render_determination(det, lang, verbose))
-                if det.major_hazard:
-                    say_lines(_tier_line(det, lang))
-            elif fmt == "jsonl":
-                out.append(det.to_json(lang))
-            else:
-                printed.append((det, record))
-    if fmt == "json":
-        body = [d.to_dict(lang) for d in results]
-        sys.stdout.buffer.write(orjson.dumps(body[0] if len(body) == 1 else body, option=orjson.OPT_INDENT_2) + b"\n")
-    elif fmt == "jsonl":
-        sys.stdout.buffer.write(b"".join(line + b"\n" for line in out))
-    if open_cases and results and not bad:
-        from ..supervision import open_cases as _open
-
-        # every inspection is counted (the denominator of 每千次检查发现重大隐患数量); cases open for hazards only
-        cases = _open(results, db_url, day)
-        click.echo((f"已建立 {len(cases)} 个督办案件" if lang == "zh" else f"opened {len(cases)} cases"), err=True)
-    else:
-        cases = []
+        if count == 0:  # an empty file judges nothing: never a silent "no major hazard"
+            bad = True
+            say_lines(f"{path}：文件中没有记录（0 条）" if lang == "zh" else f"{path}: the file holds no records (0)", err=True)
+    if stream is not None:
+        stream.close()
+    cases = []
+    if open_cases:
+        cases = _open_cases(results, db_url, day, bad=bad, lang=lang)
     if fmt in ("pdf", "html") and printed:
         from .documents import write_determinations
 
         write_determinations(printed, cases, fmt, output, lang)
     ctx.exit(exit_status(bad=bad, found=found, incomplete=incomplete, exit_zero=exit_zero))
+
+
+def _write_line(line: bytes) -> None:
+    sys.stdout.buffer.write(line + b"\n")
+
+
+class _JsonStream:
+    """``--format json`` written as it goes: one record -> an object, several -> an array.
+
+    Byte-identical to dumping the whole list with ``OPT_INDENT_2``, but only one determination is
+    ever held (the first, until a second shows it is an array).
+    """
+
+    def __init__(self, out):
+        self.out = out
+        self.first: bytes | None = None
+        self.n = 0
+
+    def add(self, body: dict) -> None:
+        text = orjson.dumps(body, option=orjson.OPT_INDENT_2)
+        self.n += 1
+        if self.n == 1:
+            self.first = text
+            return
+        if self.n == 2:
+            self.out.write(b"[\n  " + self.first.replace(b"\n", b"\n  "))
+            self.first = None
+        self.out.write(b",\n  " + text.replace(b"\n", b"\n  "))
+
+    def close(self) -> None:
+        if self.n == 0:
+            self.out.write(b"[]\n")
+        elif self.n == 1:
+            self.out.write(self.first + b"\n")
+        else:
+            self.out.write(b"\n]\n")
+
+
+def _open_cases(results: list, db_url, day, *, bad: bool, lang: str) -> list[dict]:
+    """Open cases for the judged records and say exactly what was created, what existed and why not."""
+    zh = lang == "zh"
+    if bad:  # all or nothing: a rerun after the fix opens them (opening is idempotent)
+        click.echo("未建立督办案件：输入中有错误（见上）；修正后重新运行，已建立的案件不会重复建立" if zh else
+                   "no cases opened: the input has errors (see above); fix them and run again "
+                   "(cases already opened are not opened twice)", err=True)
+        return []
+    if not results:
+        return []
+    from ..supervision import open_cases as open_all
+
+    # every inspection is counted (the denominator of 每千次检查发现重大隐患数量); cases open for hazards only
+    cases = open_all(results, db_url, day)
+    created = sum(1 for c in cases if c["created"])
+    existing = len(cases) - created
+    if zh:
+        text = f"督办案件：新建 {created} 个"
+        if existing:
+            text += f"，{existing} 个此前已建立（同一企业、记录和条款，未重复建立）"
+        text += f"；共判定 {len(results)} 条记录"
+    else:
+        text = f"cases: {created} opened"
+        if existing:
+            text += f", {existing} already open before (same enterprise, record and clause: not opened again)"
+        text += f"; {len(results)} records judged"
+    click.echo(text, err=True)
+    return cases
 
 
 def exit_status(*, bad: bool, found: bool, incomplete: bool, exit_zero: bool = False) -> int:
