@@ -143,3 +143,31 @@ def test_english_output_names_the_clause(runner):
     r = runner.invoke(main, ["check", "--lang", "en", str(FIXTURES / "sightseeing-vehicles-gradient.yaml")])
     assert r.exit_code == 1
     assert "GB 45067-2024 4.10 e)、4.1 d)" in r.output and "车51蒙E00101" in r.output
+
+
+def test_checklist_set_none_of_a_kind(runner, tmp_path):
+    """GIVEN --set cranes=[] and no filling WHEN the checklist is made THEN cranes is pre-filled as none, the
+    filling facts are pruned, and checking the blank makes every crane item not applicable."""
+    r = runner.invoke(main, ["checklist", "special-equipment", "--set", "cranes=[]", "--set", "ropeways=无",
+                             "--set", "engages_in_filling=false"])
+    assert r.exit_code == 0, r.output
+    assert "\n  cranes: []" in r.output and "\n  ropeways: []" in r.output
+    assert "wrong_medium_filled" not in r.output and "filling_facilities" not in r.output
+    path = tmp_path / "blank.yaml"
+    path.write_text(r.output, encoding="utf-8")
+    out = orjson.loads(runner.invoke(main, ["check", "--format", "json", str(path)]).stdout)
+    not_applicable = set(out["not_applicable"])
+    assert {f"se24.4.7.{x}" for x in "abcde"} <= not_applicable and "se24.4.5.b" in not_applicable
+    assert "se24.4.6.a" in {u["rule"] for u in out["undetermined"]}
+    # a list can only be set to none: anything else is refused with the field named
+    bad = runner.invoke(main, ["checklist", "special-equipment", "--set", "cranes=2"])
+    assert bad.exit_code == 2 and "cranes" in bad.output and "Traceback" not in bad.output
+
+
+def test_xlsx_checklist_prefills_none_of_a_kind(runner, tmp_path):
+    book = tmp_path / "se.xlsx"
+    r = runner.invoke(main, ["checklist", "special-equipment", "--format", "xlsx", "-o", str(book),
+                             "--set", "cranes=[]", "--set", "engages_in_filling=false"])
+    assert r.exit_code == 0, r.output
+    out = orjson.loads(runner.invoke(main, ["check", "--format", "json", str(book)]).stdout)
+    assert "se24.4.7.e" in out["not_applicable"] and "se24.4.6.a" in {u["rule"] for u in out["undetermined"]}

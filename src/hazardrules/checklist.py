@@ -88,7 +88,9 @@ def render_checklist(rs: CompiledRuleset, given: dict, lang: str = "zh", record_
             out.append(f"  # —— {gid} {title}{cite} ——")
         for f in fields:
             value = given.get(f.name)
-            if f.type == "list":
+            if f.type == "list" and value == []:
+                out.append(f"  {f.name}: []{_comment(f, lang)}")  # given as none of this kind
+            elif f.type == "list":
                 out.append(f"  {f.name}:{_comment(f, lang)}")
                 out.append(f"    - {f.key}: " + ("  # 每个单元一项，可重复 / one block per unit" if zh else "  # one block per unit"))
                 for sub in f.item:

@@ -40,7 +40,10 @@ def checklist(ctx, ruleset_id, edition, on, sets, fmt, output):
         if "=" not in item:
             raise click.BadParameter(f"{item!r}：应为 字段=值 / expected FIELD=VALUE", param_hint="--set")
         key, value = item.split("=", 1)
-        given[key.strip()] = value.strip()
+        key, value = key.strip(), value.strip()
+        field = rs.fields.get(key)
+        # a list of units can only be given as "none of this kind" (e.g. --set cranes=[]); units go in the record
+        given[key] = [] if field is not None and field.type == "list" and value in ("[]", "无", "none") else value
     facts = normalize_facts(given, rs.fields, "--set", coerce=True)
     if fmt == "xlsx":
         if not output:

@@ -199,7 +199,7 @@ def write_checklist_xlsx(rs: CompiledRuleset, given: dict, path, inspection_day:
         none_dv.prompt, none_dv.showInputMessage = "没有此类单元时选“无”；留空时按工作表中填写的单元判定", True
         ws.add_data_validation(none_dv)
     for f, title in unit_lists:
-        ws.append([f.name, f.label, None, "", f"在工作表“{title}”中每行填写一个；本企业没有此类单元时此格选“{NONE}”，"
+        ws.append([f.name, f.label, NONE if given.get(f.name) == [] else None, "", f"在工作表“{title}”中每行填写一个；本企业没有此类单元时此格选“{NONE}”，"
                    "留空且工作表也未填写＝未检查", ""])
         ws.cell(row=ws.max_row, column=3).fill = _FILL_INPUT
         none_dv.add(f"C{ws.max_row}")
