@@ -95,6 +95,8 @@ class Engine:
     def prepare(self, record: dict, *, where: str = "记录", edition: str | None = None,
                 coerce: bool = False) -> tuple[CompiledRuleset, dict]:
         """Check a record's envelope, pick its edition, validate its facts."""
+        if where == "记录" and isinstance(record, dict) and _str_or_none(record.get("record_id")):
+            where = f"记录 {record['record_id']}"  # a library caller's errors still name the record
         check_envelope(record, where)
         day = parse_date(record.get("inspection_date"))
         chosen = edition or record.get("edition")
