@@ -64,6 +64,10 @@ def test_fixture(path, shipped_engine):
     assert det.major_hazard == expected["major_hazard"]
     assert det.conclusion == expected["conclusion"]  # every fixture states its three-valued conclusion
     assert det.complete == (det.undetermined_major == 0 and not det.compiled.partial)
+    if "scope_missing" in expected:  # the scope facts the headline names, most rules blocked first
+        from hazardrules.gaps import missing_scope
+
+        assert [p for p, _ in missing_scope(det)] == expected["scope_missing"]
     assert sorted(det.fired) == sorted(expected.get("fired") or [])
     if "undetermined" in expected:
         assert sorted(u["rule"] for u in det.undetermined) == sorted(expected["undetermined"] or [])

@@ -145,4 +145,82 @@ def test_needs_ranked_each_fact_once(demo):
 
 def test_missing_scope_facts_with_blocked_counts(demo):
     det = demo.evaluate(_rec({"door_locked": True, "stock_t": 1, "alarm_missing": False}))
-    assert missing_scope(det) == [("unit_kind", 1), ("excluded", 2)]  # 5.2 passed: stock 1 t decides it
+    assert missing_scope(det) == [("excluded", 2), ("unit_kind", 1)]  # 5.2 passed: stock 1 t decides it
+
+
+# -- scope facts and the checklist ---------------------------------------------------------------------
+SECTORS = ["coal-mine", "construction", "fire", "fireworks", "hazardous-chemicals", "industry-trade", "metal-open-pit",
+           "metal-underground", "tailings-pond", "urban-gas"]
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("sector", SECTORS)
+def test_every_sector_has_the_three_conclusions(sector):
+    """Fixtures cover 存在 / 未发现 / 未能得出结论 in every sector, with a blank checklist and a record whose only
+    missing fact is a scope fact among the incomplete ones."""
+    import yaml
+
+    seen = {yaml.safe_load(p.read_text(encoding="utf-8"))["conclusion"]
+            for p in (ROOT / "fixtures" / sector).glob("*.expected.yaml")}
+    assert {"major_hazard", "no_major_hazard", "incomplete"} <= seen
+    for name in ("blank-checklist", "scope-fact-missing"):
+        assert (ROOT / "fixtures" / sector / f"{name}.yaml").exists()
+
+
+@pytest.mark.parametrize("sector", SECTORS)
+def test_every_shipped_edition_declares_scope_facts(sector, shipped_engine):
+    for rs in shipped_engine.editions(sector):
+        scoped = [f.name for f in rs.fields if f.scope] + [
+            f"{f.name}.{s.name}" for f in rs.fields if f.item is not None for s in f.item if s.scope]
+        assert scoped, f"{sector} {rs.edition} marks no scope fact"
+
+
+def test_headline_names_missing_scope_fact_with_blocked_count(runner):
+    r = runner.invoke(main, ["check", str(ROOT / "fixtures" / "coal-mine" / "scope-fact-missing.yaml")])
+    assert r.exit_code == 3, r.output
+    assert "未填写 煤矿类型（mine_type），7 项因此无法判定" in r.output
+    # named once in the headline, not again under each rule
+    assert r.output.count("煤矿类型（mine_type）") == 1
+    r = runner.invoke(main, ["check", str(ROOT / "fixtures" / "coal-mine" / "blank-checklist.yaml")])
+    assert r.exit_code == 3 and "未填写 煤矿类型（mine_type），142 项因此无法判定" in r.output
+    r = runner.invoke(main, ["--lang", "en", "check", str(ROOT / "fixtures" / "coal-mine" / "scope-fact-missing.yaml")])
+    assert "Mine type (mine_type) is not filled in: 7 rules cannot be decided without it" in r.output
+
+
+def test_scope_fact_blocking_nothing_is_not_named(shipped_engine):
+    """An open-pit coal mine leaves the gas class empty: it blocks no rule, so it is not named."""
+    import yaml
+
+    rec = yaml.safe_load((ROOT / "fixtures" / "coal-mine" / "open-pit-slope-and-stripping.yaml").read_text(encoding="utf-8"))
+    det = shipped_engine.evaluate(rec)
+    assert "mine_gas_class" not in rec["facts"] and "mine_gas_class" not in dict(missing_scope(det))
+
+
+def test_checklist_puts_scope_facts_first_marked_required(runner):
+    out = runner.invoke(main, ["checklist", "coal-mine", "--edition", "2026"]).output
+    facts = out.split("facts:\n", 1)[1].splitlines()
+    assert facts[0] == "  # —— 必填：决定哪些条款适用的事实（先填） ——"
+    assert facts[1].startswith("  mine_type:") and "# 必填：煤矿类型" in facts[1]
+    out = runner.invoke(main, ["checklist", "tailings-pond", "--edition", "2024"]).output
+    unit = out.split("    - id:", 1)[1].splitlines()
+    assert unit[1].startswith("      storage_type:") and "必填" in unit[1]
+
+
+@pytest.mark.parametrize("args, day", [(["--edition", "2017"], "2025-10-31"), (["--date", "2019-05-06"], "2019-05-06")])
+def test_checklist_date_lies_inside_the_edition(runner, tmp_path, args, day):
+    """GIVEN a superseded edition WHEN its blank is printed THEN it is dated inside it and checks under it (exit 3)."""
+    out = runner.invoke(main, ["checklist", "fire", *args])
+    assert out.exit_code == 0, out.output
+    assert f"inspection_date: {day}" in out.output
+    path = tmp_path / "blank.yaml"
+    path.write_text(out.output, encoding="utf-8")
+    r = runner.invoke(main, ["check", "--format", "json", str(path)])
+    assert r.exit_code == 3, r.output
+    assert orjson.loads(r.stdout)["edition"] == "2017"
+
+
+def test_checklist_of_unencoded_edition_suggests_edition(runner):
+    r = runner.invoke(main, ["checklist", "fire"])
+    assert r.exit_code == 2
+    assert "GB 35181-2025" in r.output and "尚未编码" in r.output
+    assert "hazardrules checklist fire --edition 2017" in r.output

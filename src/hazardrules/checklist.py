@@ -40,8 +40,18 @@ def checklist_fields(rs: CompiledRuleset, given: dict) -> set[str]:
     return relevant_fields(rs, given) | {f.name for f in rs.fields if f.name not in read_by_rules}
 
 
+def inspection_day_for(rs: CompiledRuleset, day: date | None = None) -> date:
+    """The inspection date a blank shows: the given date, else today moved into the edition's time in force
+    (its last day for a superseded edition, its first for one not yet in force) — so the blank is judged
+    under the edition it was made for."""
+    if day is not None:
+        return day
+    today = max(date.today(), rs.effective_from)  # today, brought inside the edition's time in force
+    return min(today, rs.effective_to) if rs.effective_to else today
+
+
 def _comment(f: Field, lang: str) -> str:
-    parts = [f.text(lang)]
+    parts = [("必填：" if lang == "zh" else "REQUIRED: ") + f.text(lang)] if f.scope else [f.text(lang)]
     if f.type in ("number", "integer"):
         unit = f"，单位 {f.unit}" if f.unit and lang == "zh" else (f", unit {f.unit}" if f.unit else "")
         lo = "" if f.min is None else f"{f.min:g}"
@@ -59,7 +69,8 @@ def _comment(f: Field, lang: str) -> str:
     return "  # " + "；".join(parts) if lang == "zh" else "  # " + "; ".join(parts)
 
 
-def render_checklist(rs: CompiledRuleset, given: dict, lang: str = "zh", record_id: str | None = None) -> str:
+def render_checklist(rs: CompiledRuleset, given: dict, lang: str = "zh", record_id: str | None = None,
+                     day: date | None = None) -> str:
     keep = checklist_fields(rs, given)
     zh = lang == "zh"
     out = [f"# {rs.title}（{rs.document}，{rs.edition} 版，{rs.effective_from} 起施行）" if zh
@@ -68,20 +79,26 @@ def render_checklist(rs: CompiledRuleset, given: dict, lang: str = "zh", record_
            else "# Leave unknown or unchecked facts empty (null): empty means unknown, not 'no'.",
            f"ruleset: {rs.id}",
            f"record_id: {record_id or ''}",
-           f"inspection_date: {date.today().isoformat()}",
+           f"inspection_date: {inspection_day_for(rs, day).isoformat()}",
            "enterprise: {name: , credit_code: , region_code: }",
            "facts:"]
     groups = {g.id: g for g in rs.groups}
     by_group: dict[str | None, list[Field]] = {}
+    scope: list[Field] = []  # scope facts first: they decide which of the rest apply
     for f in rs.fields:
         if f.name in keep and f.name != "inspection_date":  # the envelope carries the inspection date
-            by_group.setdefault(f.group, []).append(f)
-    order = [None] + [g.id for g in rs.groups] + [k for k in by_group if k not in groups and k is not None]
+            (scope if f.scope else by_group.setdefault(f.group, [])).append(f)
+    if scope:
+        by_group["__scope__"] = scope
+    order = ["__scope__", None] + [g.id for g in rs.groups] + [k for k in by_group if k not in groups and k not in (None, "__scope__")]
     for gid in order:
         fields = by_group.get(gid)
         if not fields:
             continue
-        if gid is not None:
+        if gid == "__scope__":
+            out.append("  # —— 必填：决定哪些条款适用的事实（先填） ——" if zh else
+                       "  # —— REQUIRED: the facts that decide which clauses apply (fill in first) ——")
+        elif gid is not None:
             g = groups.get(gid)
             title = (g.title if zh else (g.title_en or g.title)) if g else gid
             cite = f"（{g.cite}）" if g and g.cite else ""
@@ -93,7 +110,7 @@ def render_checklist(rs: CompiledRuleset, given: dict, lang: str = "zh", record_
             elif f.type == "list":
                 out.append(f"  {f.name}:{_comment(f, lang)}")
                 out.append(f"    - {f.key}: " + ("  # 每个单元一项，可重复 / one block per unit" if zh else "  # one block per unit"))
-                for sub in f.item:
+                for sub in sorted(f.item, key=lambda x: not x.scope):  # a unit's scope facts first
                     if sub.name != f.key:
                         out.append(f"      {sub.name}:{_comment(sub, lang)}")
             else:

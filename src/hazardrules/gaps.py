@@ -130,8 +130,22 @@ def ranked_needs(det: "Determination", *, major_only: bool = False) -> list[tupl
     return sorted(counts.items(), key=lambda kv: (-kv[1], order.get(kv[0].split("[")[0], len(order)), kv[0]))
 
 
+def field_of(rs: CompiledRuleset, path: str):
+    """The declared field of a fact path: ``mine_type`` or ``ponds[P1].storage_type``."""
+    f = rs.fields.get(path.split("[")[0])
+    if f is not None and "[" in path and f.item is not None:
+        f = f.item.get(path.rsplit(".", 1)[-1])
+    return f
+
+
 def missing_scope(det: "Determination") -> list[tuple[str, int]]:
-    """Scope facts left empty, each with the number of undetermined major rules waiting for it."""
+    """Scope facts (``scope: true``) left empty that block some undetermined major rule, with how many.
+
+    A scope fact that blocks nothing (a gas class when the mine is open-pit) is not named."""
     rs = det.compiled
-    needs = dict(ranked_needs(det, major_only=True))
-    return [(f.name, needs.get(f.name, 0)) for f in rs.fields if f.scope and f.name not in det.facts]
+    out = []
+    for path, n in ranked_needs(det, major_only=True):
+        f = field_of(rs, path)
+        if f is not None and f.scope:
+            out.append((path, n))
+    return out

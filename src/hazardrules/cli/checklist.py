@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..checklist import render_checklist
+from ..checklist import inspection_day_for, render_checklist
+from ..errors import EditionNotEncoded, diag
 from ..records import normalize_facts
 from . import engine_from, lang_option
 
@@ -34,7 +35,10 @@ def checklist(ctx, ruleset_id, edition, on, sets, fmt, output):
         day = parse_date(on)
         if day is None:
             raise click.BadParameter(f"{on!r}：应为 YYYY-MM-DD / expected YYYY-MM-DD", param_hint="--date")
-    rs = engine.ruleset(ruleset_id, edition=edition, on=day)
+    try:
+        rs = engine.ruleset(ruleset_id, edition=edition, on=day)
+    except EditionNotEncoded as exc:
+        raise _suggest_edition(engine, ruleset_id, exc) from None
     given = {}
     for item in sets:
         if "=" not in item:
@@ -52,10 +56,10 @@ def checklist(ctx, ruleset_id, edition, on, sets, fmt, output):
         from ..paper.xlsx_checklist import write_checklist_xlsx
 
         with atomic_path(output) as tmp:
-            write_checklist_xlsx(rs, facts, tmp, inspection_day=_day_in(rs, day))
+            write_checklist_xlsx(rs, facts, tmp, inspection_day=inspection_day_for(rs, day))
         click.echo(f"已写入 {output}" if ctx.obj["lang"] == "zh" else f"wrote {output}", err=True)
         return
-    text = render_checklist(rs, facts, ctx.obj["lang"])
+    text = render_checklist(rs, facts, ctx.obj["lang"], day=day)
     if output:
         from ..atomic import atomic_path
 
@@ -65,8 +69,10 @@ def checklist(ctx, ruleset_id, edition, on, sets, fmt, output):
     click.echo(text, nl=False)
 
 
-def _day_in(rs, day):
-    """The inspection date a blank shows: the given date, else today when the edition is in force today,
-    else the edition's first day (so the blank is judged under the edition it was made for)."""
-    today = date.today()
-    return day or (today if rs.in_force(today) else rs.effective_from)
+def _suggest_edition(engine, ruleset_id: str, exc: EditionNotEncoded) -> EditionNotEncoded:
+    """The edition in force is not encoded: say so, and give the command that prints an encoded edition's blank."""
+    latest = engine.editions(ruleset_id)[-1]
+    d = exc.diagnostics[0]
+    cmd = f"hazardrules checklist {ruleset_id} --edition {latest.edition}"
+    return EditionNotEncoded(diag(d.code, d.where, f"{d.zh}\n生成已编码版本的检查表（检查日期将写在该版本施行期内）：{cmd}",
+                                  f"{d.en}\nFor a blank of an encoded edition (dated inside that edition): {cmd}"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..gaps import missing_scope, ranked_needs
+from ..gaps import field_of, missing_scope, ranked_needs
 from ..results import CONCLUSION_LABELS, INCOMPLETE, Determination
 from ..text import safe_text
 
@@ -64,10 +64,13 @@ def render_determination(det: Determination, lang: str = "zh", verbose: bool = F
         lines.extend(_grouped(det, und, lang))
         und = []
     if und:
+        named = {name for name, _ in missing_scope(det)} if det.conclusion == INCOMPLETE else set()
         for u in und:
             title_u = u["title"] if lang == "zh" else (rs.rule_by_id[u["rule"]].title_en or u["title"])
-            need = "、".join(_label(rs, m, lang) for m in u["missing"]) if lang == "zh" else ", ".join(
-                _label(rs, m, lang) for m in u["missing"])
+            # scope facts named in the headline are not repeated under every rule
+            rest = [m for m in u["missing"] if m not in named]
+            need = ("、" if lang == "zh" else ", ").join(_label(rs, m, lang) for m in rest) if rest else (
+                "上方所列必填项" if lang == "zh" else "the required facts named above")
             lines.append(f"  {u['rule']}  {u['cite']}  {title_u}")
             lines.append(f"         {t['need']}：{need}" if lang == "zh" else f"         {t['need']}: {need}")
     if rs.partial:
@@ -152,10 +155,7 @@ def _grouped(det: Determination, und: list[dict], lang: str) -> list[str]:
 
 def _label(rs, path: str, lang: str) -> str:
     """``faces[W1].gas_pct`` -> ``瓦斯浓度（faces[W1].gas_pct）``."""
-    name = path.rsplit(".", 1)[-1] if "[" in path else path
-    f = rs.fields.get(path.split("[")[0])
-    if f is not None and "[" in path and f.item is not None:
-        f = f.item.get(name)
+    f = field_of(rs, path)
     if f is None:
         return path
     return f"{f.text(lang)}（{path}）" if lang == "zh" else f"{f.text(lang)} ({path})"
