@@ -70,11 +70,11 @@ def record_schema(rs: CompiledRuleset, lang: str = "zh") -> dict:
             "found_by": {"title": t["found_by"], "oneOf": [{"const": k, "title": v} for k, v in FOUND_BY.items()]},
             "enterprise": {
                 "title": t["enterprise"], "type": "object",
-                "properties": {
-                    "name": {"title": t["name"], "type": "string"},
-                    "credit_code": {"title": t["credit"], "type": "string",
+                "properties": {  # empty (null) as in a blank checklist: the engine accepts it too
+                    "name": {"title": t["name"], "type": ["string", "null"]},
+                    "credit_code": {"title": t["credit"], "type": ["string", "null"],
                                     "pattern": "^[0-9A-HJ-NP-RTUW-Y]{18}$"},
-                    "region_code": {"title": t["region"], "type": "string", "pattern": "^[0-9]{6}$"},
+                    "region_code": {"title": t["region"], "type": ["string", "null"], "pattern": "^[0-9]{6}$"},
                 },
             },
             "facts": {"title": t["facts"], **facts},
