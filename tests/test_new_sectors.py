@@ -208,3 +208,49 @@ def test_columnar_back_ends_agree_on_calendar_months(shipped_engine):
     con = duckdb.connect()
     con.register("facts", pr.conform(df).to_arrow())
     assert [tuple(r) for r in con.sql(ruleset_sql(rs)).fetchall()] == expected
+
+
+# ---------------------------------------------------------------------- partial edition: parts of clauses
+def test_aq3067_coverage_counts_clauses_and_lists_parts(shipped_engine):
+    """GIVEN AQ 3067-2026 (38 clauses quoted, 15 not, 7 quoted only in part) THEN 38 of 53, and the 7 parts are
+    listed with the clauses not encoded without being counted as clauses."""
+    rs = shipped_engine.ruleset("hazardous-chemicals", edition="2026")
+    cov = rs.coverage()
+    assert (cov["partial"], cov["clauses_encoded"], cov["clauses_total"], cov["parts_not_encoded"]) == (True, 38, 53, 7)
+    parts = [c["clause"] for c in cov["not_encoded"] if c.get("part")]
+    assert parts == ["5.1.3", "5.3.5", "5.5.3", "5.5.7", "5.6.4", "5.7.5", "5.7.6"]
+    assert all(c in {r.cite for r in rs.rules} for c in parts)
+    assert rs.source["wording"]["checked_against_official"] is False
+
+
+def test_clean_aq3067_record_lists_the_parts_not_judged(runner):
+    r = runner.invoke(main, RULES + ["check", str(ROOT / "fixtures/hazardous-chemicals/aq3067-chlor-alkali-clean.yaml")])
+    assert r.exit_code == 3, r.output
+    assert "53 条中的 38 条，其余 15 条未能判定" in r.output
+    assert "5.3.5（部分）" in r.output and "5.2.8  " in r.output
+
+
+def _demo_with(tmp_path, entry):
+    import shutil
+
+    shutil.copytree(ROOT / "tests/data/verdicts", tmp_path / "rules")
+    path = tmp_path / "rules" / "demo" / "2026.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("not_encoded:\n", "not_encoded:\n" + entry, 1), encoding="utf-8")
+    from hazardrules import Engine
+
+    return Engine(tmp_path / "rules")
+
+
+def test_part_of_an_encoded_clause_is_listed_not_counted(tmp_path):
+    engine = _demo_with(tmp_path, '  - {clause: "5.1", part: true, title: 未见的一项, reason: paraphrase_only}\n')
+    rs = engine.editions("demo")[0]
+    assert rs.clauses_total == 5 and rs.coverage()["parts_not_encoded"] == 1
+
+
+def test_part_of_a_clause_no_rule_encodes_is_an_error(tmp_path):
+    engine = _demo_with(tmp_path, '  - {clause: "9.9", part: true, title: 不存在的条款, reason: paraphrase_only}\n')
+    with pytest.raises(HazardRulesError) as info:
+        engine.editions("demo")
+    assert "part_of_unencoded_clause" in {d.code for d in info.value.diagnostics}
+    assert "2026.yaml:" in info.value.render("zh")

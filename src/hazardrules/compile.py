@@ -125,12 +125,18 @@ class CompiledRuleset:
         return len({r.cite for r in self.rules})
 
     @property
+    def clauses_not_encoded(self) -> int:
+        """Whole clauses not encoded (parts of encoded clauses, ``part: true``, are listed but not counted)."""
+        return sum(1 for c in self.not_encoded if not c.get("part"))
+
+    @property
     def clauses_total(self) -> int:
-        return self.clauses_encoded + len(self.not_encoded)
+        return self.clauses_encoded + self.clauses_not_encoded
 
     def coverage(self) -> dict:
         """How much of the document is encoded: what the JSON output and the 判定书 state."""
         return {"partial": self.partial, "clauses_encoded": self.clauses_encoded, "clauses_total": self.clauses_total,
+                "parts_not_encoded": len(self.not_encoded) - self.clauses_not_encoded,
                 "not_encoded": [dict(c) for c in self.not_encoded]}
 
     def in_force(self, day: date) -> bool:
@@ -311,20 +317,31 @@ def _check_ids(rules, problems) -> None:
 
 
 def _not_encoded(sections, rules, problems) -> tuple[dict, ...]:
-    """The declared unencoded clauses; a clause cannot be both encoded by a rule and declared not encoded."""
+    """The declared unencoded clauses; a clause cannot be both encoded by a rule and declared not encoded
+    (unless the entry is a ``part`` of it, which must then be a clause some rule encodes)."""
     cited = {r.cite: r.id for r in rules}
     out: list[dict] = []
-    seen: set[str] = set()
+    seen: set[tuple] = set()
     for model, doc in sections:
         for i, c in enumerate(model.not_encoded):
             where = doc.where(("not_encoded", i))
-            if c.clause in cited:
-                problems.append(diag("clause_encoded", where, f"条款 {c.clause} 已由规则 {cited[c.clause]} 编码，不能再列为未编码",
-                                     f"clause {c.clause} is encoded by rule {cited[c.clause]}; it cannot be listed as not encoded"))
-            elif c.clause in seen:
+            key = (c.clause, c.title) if c.part else (c.clause,)
+            if c.part and c.clause not in cited:
+                problems.append(diag("part_of_unencoded_clause", where,
+                                     f"条款 {c.clause} 没有规则编码，应整条列为未编码（去掉 part: true）",
+                                     f"no rule encodes clause {c.clause}: list the whole clause (drop part: true)"))
+            elif not c.part and c.clause in cited:
+                problems.append(diag("clause_encoded", where, f"条款 {c.clause} 已由规则 {cited[c.clause]} 编码，不能再列为未编码"
+                                     "（只有部分未编码的，写 part: true）",
+                                     f"clause {c.clause} is encoded by rule {cited[c.clause]}; it cannot be listed as not encoded "
+                                     "(for an unencoded part of it, add part: true)"))
+            elif key in seen:
                 problems.append(diag("duplicate_clause", where, f"未编码条款 {c.clause} 重复", f"clause {c.clause} listed twice"))
-            seen.add(c.clause)
-            out.append(c.model_dump(mode="json", exclude_none=True))
+            seen.add(key)
+            d = c.model_dump(mode="json", exclude_none=True)
+            if not c.part:
+                d.pop("part", None)  # whole clauses keep the agreed shape
+            out.append(d)
     return tuple(out)
 
 

@@ -25,9 +25,9 @@ def describe_rule(engine, rule_id: str, edition: str | None, lang: str, show_pyt
              f"[{rs.id} {rs.edition}, v{rs.version}]"]
     if rs.partial:
         lines.append(f"{'版本' if zh else 'edition'}: " + (
-            f"部分编码（{rs.clauses_total} 条中已编码 {rs.clauses_encoded} 条；未编码：{'、'.join(c['clause'] for c in rs.not_encoded)}）"
+            f"部分编码（{rs.clauses_total} 条中已编码 {rs.clauses_encoded} 条；未编码：{'、'.join(c['clause'] + ('（部分）' if c.get('part') else '') for c in rs.not_encoded)}）"
             if zh else f"partial ({rs.clauses_encoded} of {rs.clauses_total} clauses encoded; not encoded: "
-            f"{', '.join(c['clause'] for c in rs.not_encoded)})"))
+            f"{', '.join(c['clause'] + (' (part)' if c.get('part') else '') for c in rs.not_encoded)})"))
     if rule.wording:
         checked = rule.wording.get("checked_against_official")
         lines.append(f"{'条文来源' if zh else 'wording from'}: {rule.wording['source']}" + (

@@ -40,6 +40,9 @@ class NotEncodedDoc(_Doc):
     title_en: str | None = None
     reason: Literal["wording_unavailable", "paraphrase_only"]
     note: str | None = None
+    # true: only a part of a clause that rules DO encode (an elided or paraphrased limb); the title says which
+    # part. It is listed with the clauses not encoded but does not count as a clause of its own.
+    part: bool = False
 
     @field_validator("clause", mode="before")
     @classmethod

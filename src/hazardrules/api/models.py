@@ -65,6 +65,7 @@ class NotEncoded(BaseModel):
     title: str | None = None
     reason: str | None = None
     note: str | None = None
+    part: bool = Field(False, description="只是已编码条款中未编码的部分 / only an unencoded part of an encoded clause")
 
 
 class RulesetDetail(RulesetSummary):

@@ -93,7 +93,8 @@ def _not_encoded_lines(rs, lang: str) -> list[str]:
     for c in rs.not_encoded:
         title = c["title"] if zh else (c.get("title_en") or c["title"])
         reason = _REASONS[c["reason"]][0 if zh else 1]
-        lines.append(f"  {c['clause']}  {title}（{reason}）" if zh else f"  {c['clause']}  {title} ({reason})")
+        clause = c["clause"] + (("（部分）" if zh else " (part)") if c.get("part") else "")
+        lines.append(f"  {clause}  {title}（{reason}）" if zh else f"  {clause}  {title} ({reason})")
     return lines
 
 
@@ -108,13 +109,13 @@ def _incomplete_headline(det: Determination, lang: str) -> list[str]:
     if lang == "zh":
         why = [f"{n} 项重大事故隐患条款无法判定"] if n else []
         if rs.partial:
-            why.append(f"本版本仅编码 {rs.clauses_total} 条中的 {rs.clauses_encoded} 条，其余 {len(rs.not_encoded)} 条未能判定")
+            why.append(f"本版本仅编码 {rs.clauses_total} 条中的 {rs.clauses_encoded} 条，其余 {rs.clauses_not_encoded} 条未能判定")
         head = f"结论：{label}（{'；'.join(why)}；已判定的条款均不成立）"
     else:
         why = [f"{n} major-hazard rules undetermined"] if n else []
         if rs.partial:
             why.append(f"this edition encodes {rs.clauses_encoded} of {rs.clauses_total} clauses; "
-                       f"{len(rs.not_encoded)} could not be judged")
+                       f"{rs.clauses_not_encoded} could not be judged")
         head = f"Verdict: {label} ({'; '.join(why)}; none found among the rules decided)"
     lines = [_style(head, fg="yellow", bold=True)]
     scope = missing_scope(det)

@@ -75,8 +75,11 @@ def document_context(det: Determination, record: dict | None = None, lang: str =
     not_encoded = data.get("not_encoded") or [dict(c) for c in getattr(rs, "not_encoded", ()) or ()]
     partial = ""
     if not_encoded:
-        partial = (f"本版本为部分编码：{len(not_encoded)} 项条款尚未编码，不能据此得出“未发现”的结论" if zh
-                   else f"partial edition: {len(not_encoded)} clauses are not encoded, so it cannot conclude 'none found'")
+        whole = sum(1 for c in not_encoded if not c.get("part"))
+        not_encoded = [dict(c, clause=c["clause"] + ("（部分）" if zh else " (part)")) if c.get("part") else c
+                       for c in not_encoded]
+        partial = (f"本版本为部分编码：{whole} 项条款尚未编码，不能据此得出“未发现”的结论" if zh
+                   else f"partial edition: {whole} clauses are not encoded, so it cannot conclude 'none found'")
     return dict(
         heading=(f"{term}判定书" if zh else "Determination of major accident hazards"),
         record_id=data["record_id"], ruleset=det.ruleset, edition=det.edition, version=det.version, digest=det.digest,

@@ -30,8 +30,10 @@ def not_encoded(rs: CompiledRuleset) -> list[dict]:
     items = getattr(rs, "not_encoded", None) or ()
     out = []
     for item in items:
-        d = item if isinstance(item, dict) else {k: getattr(item, k, None) for k in ("clause", "title", "reason", "note")}
-        out.append({k: (str(d.get(k)) if d.get(k) is not None else None) for k in ("clause", "title", "reason", "note")})
+        d = item if isinstance(item, dict) else {k: getattr(item, k, None) for k in ("clause", "title", "reason", "note", "part")}
+        entry = {k: (str(d.get(k)) if d.get(k) is not None else None) for k in ("clause", "title", "reason", "note")}
+        entry["part"] = bool(d.get("part"))
+        out.append(entry)
     return out
 
 
