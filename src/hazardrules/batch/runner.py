@@ -40,6 +40,56 @@ class Options:
 _STATE: dict = {}
 
 
+def _die_with_parent() -> None:
+    """A worker must not outlive the batch (``kill -9`` of the parent runs no cleanup): on Linux the
+    kernel kills it (PR_SET_PDEATHSIG); elsewhere a daemon thread notices the parent is gone."""
+    import os
+    import signal
+    import threading
+
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0 and os.getppid() == parent:  # 1 = PR_SET_PDEATHSIG
+            return
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
+def _init_pool_worker(options: Options) -> None:
+    import signal
+
+    # Ctrl-C reaches the whole process group: the parent stops the workers, they print nothing
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
+    _init_worker(options)
+
+
+def terminate_as_interrupt() -> None:
+    """SIGTERM unwinds like Ctrl-C (workers stopped, temporary output removed) instead of dying at once."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def handler(signum, frame):
+        _STATE["terminated"] = True  # in case the exception lands somewhere that swallows it (an at-fork hook)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+
+
 def _init_worker(options: Options) -> None:
     from ..engine import Engine
 
@@ -92,7 +142,7 @@ def run_batch(inputs: list[str], output: str, *, workers: int = 1, options: Opti
     formats = [input_format(p, input_fmt) for p in inputs]  # unknown suffix: a usage error before any work
     out_fmt = output_format(output, output_fmt)
     options = Options(options.rules_dir, options.edition, options.detail, options.lang, out_fmt)
-    writer = open_writer(output, out_fmt)
+    writer = open_writer(output, out_fmt, inputs)
     summary = Summary(workers=workers)
     bar = Progress(total_bytes(inputs), progress, options.lang)
     start = time.perf_counter()
@@ -123,7 +173,8 @@ def _parallel(chunks, workers: int, options: Options, writer, summary: Summary, 
     if method == "fork":
         _warm(options)
     ctx = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(options,)) as pool:
+    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_pool_worker, initargs=(options,))
+    try:
         pending: deque = deque()
         limit = workers * 4
         for chunk in chunks:
@@ -132,9 +183,21 @@ def _parallel(chunks, workers: int, options: Options, writer, summary: Summary, 
                 _collect(pending.popleft().result(), writer, summary, bar)
         while pending:
             _collect(pending.popleft().result(), writer, summary, bar)
+    except BaseException:
+        # interrupted or failed: stop the workers now rather than finishing the queued chunks
+        processes = list(getattr(pool, "_processes", {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for proc in processes:
+            proc.terminate()
+        for proc in processes:
+            proc.join(5)
+        raise
+    pool.shutdown(wait=True)
 
 
 def _collect(result, writer, summary: Summary, bar: Progress) -> None:
+    if _STATE.get("terminated"):
+        raise KeyboardInterrupt
     payload, counts, nbytes = result
     writer.write(payload)
     summary.add(counts)

@@ -46,6 +46,51 @@ def parquet_row(row: dict) -> dict:
     return out
 
 
+def refuse_output_among_inputs(output: str, inputs: list[str], *, option: str = "-o") -> None:
+    """The output must not be one of the inputs (same file by device and inode, whatever the path
+    spelling or links): writing it would replace the records being judged with their results."""
+    if output == "-":
+        return
+    try:
+        out = os.stat(output)
+    except OSError:
+        return  # does not exist yet: cannot be an input
+    for path in inputs:
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        if (st.st_dev, st.st_ino) == (out.st_dev, out.st_ino):
+            raise LoadError(diag("output_is_input", output, f"输出文件就是输入文件 {path}（{option}）；会覆盖待判定的记录，请换一个输出文件名",
+                                 f"the output is the input {path} ({option}); it would replace the records being judged: "
+                                 "choose another output file"))
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def clean_stale_temporaries(target: Path) -> list[Path]:
+    """Remove ``.NAME.PID.*.tmp`` files left by a batch that was killed (its PID no longer runs)."""
+    removed = []
+    directory = target.parent if str(target.parent) else Path(".")
+    for tmp in directory.glob(f".{target.name}.*.tmp"):
+        pid = tmp.name[len(target.name) + 2:].split(".", 1)[0]
+        if pid.isdigit() and not _pid_alive(int(pid)):
+            try:
+                tmp.unlink()
+                removed.append(tmp)
+            except OSError:
+                pass
+    return removed
+
+
 class _Atomic:
     def __init__(self, path: str):
         self.path = path
@@ -55,7 +100,9 @@ class _Atomic:
         directory = target.parent if str(target.parent) else Path(".")
         if not directory.is_dir():
             raise LoadError(diag("output_dir_missing", path, f"输出目录不存在：{directory}", f"the output directory does not exist: {directory}"))
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        clean_stale_temporaries(target)
+        # the PID in the name lets the next run tell a killed batch's leftover from a running one's file
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=directory)
         os.close(fd)
 
     def commit(self) -> None:
@@ -129,5 +176,6 @@ class ParquetWriter:
             self.atomic.abort()
 
 
-def open_writer(path: str, fmt: str):
+def open_writer(path: str, fmt: str, inputs: list[str] = ()):
+    refuse_output_among_inputs(path, list(inputs))
     return ParquetWriter(path) if fmt == "parquet" else JsonlWriter(path)

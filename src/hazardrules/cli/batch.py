@@ -7,6 +7,8 @@ least one has a major accident hazard, else 3 when at least one is incomplete (�
 
 from __future__ import annotations
 
+import os
+
 import click
 import orjson
 
@@ -46,7 +48,14 @@ def batch(ctx, inputs, output, workers, engine_name, detail, edition, input_form
     --fail-on-hazard 时 1 = 发现重大事故隐患 a major hazard was found, 3 = 有未能得出结论的行 some row incomplete.
     """
     from ..batch import Options, run_batch
-    from ..batch.runner import stderr_is_tty
+    from ..batch.runner import stderr_is_tty, terminate_as_interrupt
+    from ..batch.writers import refuse_output_among_inputs
+
+    if summary_json:
+        refuse_output_among_inputs(summary_json, list(inputs), option="--summary-json")
+        if output != "-" and os.path.abspath(summary_json) == os.path.abspath(output):
+            raise click.UsageError("--summary-json 不能与 -o 相同 / --summary-json must differ from -o")
+    terminate_as_interrupt()
 
     lang = ctx.obj["lang"]
     show = stderr_is_tty() if progress is None else progress
