@@ -11,9 +11,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import LoadError, diag
-from .loader import YamlDoc, load_yaml
+
+if TYPE_CHECKING:
+    from .loader import YamlDoc
 
 
 def default_rules_dir() -> Path:
@@ -41,6 +44,8 @@ def yaml_files(path: Path) -> list[Path]:
 
 def scan(paths: list[Path], *, ruleset_id: str | None = None) -> tuple[list[EditionFiles], list[YamlDoc]]:
     """Load every YAML file under ``paths``; return the editions (root + parts) and the policy docs."""
+    from .loader import load_yaml
+
     roots: dict[tuple, EditionFiles] = {}
     parts: list[YamlDoc] = []
     policies: list[YamlDoc] = []
@@ -50,7 +55,7 @@ def scan(paths: list[Path], *, ruleset_id: str | None = None) -> tuple[list[Edit
         for p in yaml_files(base):
             if ruleset_id is not None and p.parent.name != ruleset_id:
                 continue
-            doc = load_yaml(_shown(p))
+            doc = load_yaml(shown_path(p))
             data = doc.data
             if isinstance(data, dict) and "ruleset" in data:
                 key = (str(data.get("ruleset")), str(data.get("edition")))
@@ -81,7 +86,7 @@ def list_ruleset_ids(rules_dir: Path) -> list[str]:
     return sorted(p.name for p in rules_dir.iterdir() if p.is_dir() and p.name != "policies" and yaml_files(p))
 
 
-def _shown(p: Path) -> str:
+def shown_path(p: Path) -> str:
     """Paths in messages: relative to the working directory when below it."""
     try:
         return str(p.resolve().relative_to(Path.cwd().resolve()))

@@ -10,8 +10,11 @@ whole ruleset becomes ONE generated Python function returning a status per rule.
 from __future__ import annotations
 
 import hashlib
+import marshal
+import types
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 import orjson
 
@@ -20,9 +23,10 @@ from .expr import Checked, Field, FieldTable, check, parse
 from .expr.ast import dump
 from .expr.compiler import Emitter, ExprCompiler, field_var
 from .expr.runtime import GLOBALS
-from .loader import YamlDoc
 from .records import normalize_facts
-from .spec import PartDoc, RulesetDoc, build_field_table, check_ruleset_id, validate_model
+
+if TYPE_CHECKING:
+    from .loader import YamlDoc
 
 PASSED, FIRED, UNDETERMINED, NOT_APPLICABLE = 0, 1, 2, 3
 INSPECTION_DATE = "inspection_date"
@@ -142,9 +146,28 @@ class CompiledRuleset:
     def in_force(self, day: date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
 
+    # Pickling (the compiled-ruleset cache, worker processes): the generated function travels as its
+    # marshalled code object plus its constants and is rebuilt over the runtime's globals.
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        fn = state.pop("evaluate_facts")
+        consts = {k: v for k, v in fn.__globals__.items() if k not in GLOBALS and k != fn.__name__}
+        state["_generated"] = (marshal.dumps(fn.__code__), fn.__name__, consts)
+        return state
+
+    def __setstate__(self, state):
+        code, name, consts = state.pop("_generated")
+        namespace = dict(GLOBALS)
+        namespace.update(consts)
+        fn = types.FunctionType(marshal.loads(code), namespace, name)
+        namespace[name] = fn
+        self.__dict__.update(state, evaluate_facts=fn)
+
 
 def compile_ruleset(root: YamlDoc, parts: list[YamlDoc] = ()) -> CompiledRuleset:
     """Run every pass over a root document and its parts; raise one error listing every problem."""
+    from .spec import PartDoc, RulesetDoc, check_ruleset_id, validate_model  # pydantic: only when compiling
+
     head = validate_model(RulesetDoc, root.data, root)
     part_models = [(validate_model(PartDoc, p.data, p), p) for p in parts]
     problems: list[Diagnostic] = []
@@ -193,6 +216,8 @@ def compile_ruleset(root: YamlDoc, parts: list[YamlDoc] = ()) -> CompiledRuleset
 
 # -- passes ---------------------------------------------------------------------------------------
 def _merge_fields(sections, problems) -> FieldTable:
+    from .spec import build_field_table
+
     merged: dict = {}
     for model, doc in sections:
         try:

@@ -9,12 +9,14 @@ encoded, never a silent judgement under another edition.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import threading
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
-from .catalog import default_rules_dir, list_ruleset_ids, scan
+from . import cache
+from .catalog import default_rules_dir, list_ruleset_ids, scan, shown_path, yaml_files
 from .compile import CompiledRuleset, compile_ruleset
 from .errors import EditionNotEncoded, HazardRulesError, RecordError, RulesetNotFound, diag
 from .records import check_envelope, normalize_facts, parse_date
@@ -48,10 +50,23 @@ class Engine:
                     hint = f"（是否指 “{near[0]}”？）" if near else ""
                     raise RulesetNotFound(diag("ruleset_not_found", "", f"没有规则集 “{ruleset_id}”{hint}；可用：{'、'.join(ids)}",
                                                f"no ruleset '{ruleset_id}'; available: {', '.join(ids)}"))
-                files, _ = scan([self.rules_dir / ruleset_id], ruleset_id=ruleset_id)
-                compiled = [compile_ruleset(e.root, e.parts) for e in files]
-                self._editions[ruleset_id] = sorted(compiled, key=lambda r: r.effective_from)
+                self._editions[ruleset_id] = self._compile_or_cached(ruleset_id)
         return self._editions[ruleset_id]
+
+    def _compile_or_cached(self, ruleset_id: str) -> list[CompiledRuleset]:
+        """Every edition of one ruleset, from the compiled-ruleset cache when its files are unchanged."""
+        directory = self.rules_dir / ruleset_id
+        files = [(shown_path(p), p.read_bytes()) for p in yaml_files(directory)]
+        name = f"{ruleset_id}-{hashlib.sha256(str(directory.resolve()).encode()).hexdigest()[:12]}"
+        key = cache.ruleset_key(files) if cache.enabled() else ""
+        found = cache.load(name, key) if key else None
+        if isinstance(found, list) and all(isinstance(rs, CompiledRuleset) for rs in found):
+            return found
+        editions, _ = scan([directory], ruleset_id=ruleset_id)
+        compiled = sorted((compile_ruleset(e.root, e.parts) for e in editions), key=lambda r: r.effective_from)
+        if key:
+            cache.store(name, key, compiled)
+        return compiled
 
     def all_editions(self) -> list[CompiledRuleset]:
         return [rs for rid in self.ruleset_ids() for rs in self.editions(rid)]

@@ -52,6 +52,23 @@ class Checked:
     def type_of(self, node: ast.Node) -> Type:
         return self.types[id(node)]
 
+    # Pickling (compiled-ruleset cache): node identities do not survive, so the maps travel keyed by
+    # each node's position in a depth-first walk of the tree and are re-keyed by identity on arrival.
+    def __getstate__(self):
+        position: dict[int, int] = {}
+        for i, node in enumerate(ast.walk(self.root)):
+            position.setdefault(id(node), i)
+        state = dict(self.__dict__)
+        state["types"] = {position[k]: v for k, v in self.types.items()}  # KeyError: a node outside the tree
+        state["refs"] = {position[k]: v for k, v in self.refs.items()}
+        return state
+
+    def __setstate__(self, state):
+        nodes = list(ast.walk(state["root"]))
+        state["types"] = {id(nodes[i]): v for i, v in state["types"].items()}
+        state["refs"] = {id(nodes[i]): v for i, v in state["refs"].items()}
+        self.__dict__.update(state)
+
 
 FUNCTIONS = {"any", "all", "count", "sum", "len", "count_true", "known", "missing", "min", "max", "abs",
              "lookup", "days_between", "add_months"}
