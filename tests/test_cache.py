@@ -176,3 +176,27 @@ def test_cache_can_be_turned_off(rules, cache_dir, compiles, monkeypatch):
     Engine(rules).editions("mini")
     Engine(rules).editions("mini")
     assert len(compiles) == 4 and not cache_dir.exists()
+
+
+def test_rulesets_lists_without_compiling_and_matches_the_compiled_editions(cache_dir, monkeypatch, runner):
+    from hazardrules.cli import main
+
+    compiled = Engine(ROOT / "rulesets").all_editions()
+    want = [(rs.id, rs.edition, rs.version, len(rs.rules), str(rs.effective_from), rs.document, rs.partial,
+             rs.clauses_encoded, rs.clauses_total) for rs in compiled]
+    assert any(rs.partial for rs in compiled)  # the comparison covers a partial edition
+
+    def no_compile(*a, **k):
+        raise AssertionError("rulesets compiled an edition")
+
+    monkeypatch.setattr(engine_mod, "compile_ruleset", no_compile)
+    for _ in range(2):  # a light read, then the cached summaries
+        got = [(s.id, s.edition, s.version, s.rule_count, s.effective_from, s.document, s.partial, s.clauses_encoded,
+                s.clauses_total)
+               for s in Engine(ROOT / "rulesets").summaries()]
+        assert got == want
+    r = runner.invoke(main, ["--rules", str(ROOT / "rulesets"), "rulesets"])
+    assert r.exit_code == 0, r.output
+    assert len(r.output.splitlines()) == len(want)
+    coal26 = next(line for line in r.output.splitlines() if line.startswith("coal-mine") and " 2026 " in line)
+    assert f"{len(next(rs for rs in compiled if rs.id == 'coal-mine' and rs.edition == '2026').rules)} 条规则" in coal26

@@ -26,7 +26,7 @@ _PUBLIC = {
     "RulesetError": "errors", "RulesetNotFound": "errors", "SchemaError": "errors",
     "Condition": "expr", "FieldTable": "expr", "compile_condition": "expr",
     "load_yaml": "loader",
-    "Determination": "results", "DeterminationModel": "results", "Finding": "results",
+    "Determination": "results", "DeterminationModel": "result_models", "Finding": "results",
     "record_schema": "record_json_schema",
 }
 
@@ -69,4 +69,5 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from .expr import Condition, FieldTable, compile_condition
     from .loader import load_yaml
     from .record_json_schema import record_schema
-    from .results import Determination, DeterminationModel, Finding
+    from .result_models import DeterminationModel
+    from .results import Determination, Finding

@@ -9,14 +9,13 @@ encoded, never a silent judgement under another edition.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import threading
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
-from . import cache
-from .catalog import default_rules_dir, list_ruleset_ids, scan, shown_path, yaml_files
+from . import cache, listing
+from .catalog import default_rules_dir, list_ruleset_ids, scan
 from .compile import CompiledRuleset, compile_ruleset
 from .errors import EditionNotEncoded, HazardRulesError, RecordError, RulesetNotFound, diag
 from .records import check_envelope, normalize_facts, parse_date
@@ -56,8 +55,8 @@ class Engine:
     def _compile_or_cached(self, ruleset_id: str) -> list[CompiledRuleset]:
         """Every edition of one ruleset, from the compiled-ruleset cache when its files are unchanged."""
         directory = self.rules_dir / ruleset_id
-        files = [(shown_path(p), p.read_bytes()) for p in yaml_files(directory)]
-        name = f"{ruleset_id}-{hashlib.sha256(str(directory.resolve()).encode()).hexdigest()[:12]}"
+        files = listing.ruleset_files(directory)
+        name = listing.cache_name(directory, ruleset_id)
         key = cache.ruleset_key(files) if cache.enabled() else ""
         found = cache.load(name, key) if key else None
         if isinstance(found, list) and all(isinstance(rs, CompiledRuleset) for rs in found):
@@ -67,6 +66,10 @@ class Engine:
         if key:
             cache.store(name, key, compiled)
         return compiled
+
+    def summaries(self) -> list[listing.EditionSummary]:
+        """The header of every edition of every ruleset, without compiling (see :mod:`hazardrules.listing`)."""
+        return listing.all_summaries(self.rules_dir)
 
     def all_editions(self) -> list[CompiledRuleset]:
         return [rs for rid in self.ruleset_ids() for rs in self.editions(rid)]

@@ -4,16 +4,16 @@ Evaluation itself only produces a tuple of rule statuses; everything an auditor 
 evidence and explanations, undetermined rules with the facts still needed) is built lazily from it,
 so a platform judging millions of records pays for explanations only where it renders them.
 ``to_dict``/``to_json`` are deterministic: same digest + same record -> byte-identical JSON.
-The pydantic models below describe that JSON for typed consumers (``Determination.model()``).
+The pydantic models in :mod:`hazardrules.result_models` describe that JSON for typed consumers
+(``Determination.model()``); they are imported only when asked for (pydantic is slow to import).
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING
 
 import orjson
-from pydantic import BaseModel
 
 from .compile import (FIRED, NOT_APPLICABLE, PASSED, STATUS_NAMES, UNDETERMINED, CompiledRule, CompiledRuleset,
                       counted_elements)
@@ -21,43 +21,18 @@ from .explain import Explainer, json_value
 from .gaps import missing_facts
 from .expr import ast, interpret
 
+if TYPE_CHECKING:
+    from .result_models import DeterminationModel
 
-class FindingModel(BaseModel):
-    rule: str
-    kind: Literal["major", "violation"]
-    cite: str
-    group: str | None = None
-    title: str
-    title_en: str | None = None
-    evidence: dict[str, Any]
-    units: list[str] = []
-    explanation: str
-    counted: list[str] | None = None
+_MODELS = ("FindingModel", "UndeterminedModel", "DeterminationModel")
 
 
-class UndeterminedModel(BaseModel):
-    rule: str
-    cite: str
-    title: str
-    missing: list[str]
+def __getattr__(name: str):
+    if name in _MODELS:  # `from hazardrules.results import DeterminationModel` keeps working
+        from . import result_models
 
-
-class DeterminationModel(BaseModel):
-    record_id: str | None
-    ruleset: str
-    edition: str
-    version: str
-    digest: str
-    document: str
-    inspection_date: str | None
-    major_hazard: bool
-    conclusion: Literal["major_hazard", "no_major_hazard", "incomplete"]
-    complete: bool
-    coverage: dict[str, Any]
-    findings: list[FindingModel]
-    undetermined: list[UndeterminedModel]
-    not_applicable: list[str]
-    passed: list[str]
+        return getattr(result_models, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Finding:
@@ -266,6 +241,8 @@ class Determination:
         return orjson.dumps(self.to_dict(lang))
 
     def model(self) -> DeterminationModel:
+        from .result_models import DeterminationModel
+
         return DeterminationModel.model_validate(self.to_dict())
 
     def __repr__(self) -> str:
