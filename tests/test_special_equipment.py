@@ -171,3 +171,29 @@ def test_xlsx_checklist_prefills_none_of_a_kind(runner, tmp_path):
     assert r.exit_code == 0, r.output
     out = orjson.loads(runner.invoke(main, ["check", "--format", "json", str(book)]).stdout)
     assert "se24.4.7.e" in out["not_applicable"] and "se24.4.6.a" in {u["rule"] for u in out["undetermined"]}
+
+
+def test_batch_python_and_columnar_agree_on_the_fixtures(tmp_path):
+    """GIVEN every judged special-equipment fixture (several lists of units, dates) as one JSONL file
+    WHEN batch runs with the Python and the columnar engine THEN the outputs are byte-identical and each
+    row has its fixture's expected conclusion and fired rules."""
+    pytest.importorskip("polars")
+    from hazardrules.batch import Options, run_batch
+    from hazardrules.columnar.batch import run_columnar
+
+    from api_support import as_json
+
+    paths = [p for p in sorted(FIXTURES.glob("*.yaml")) if not p.name.endswith(".expected.yaml")]
+    cases = [(p, yaml.safe_load(p.with_name(p.stem + ".expected.yaml").read_text(encoding="utf-8"))) for p in paths]
+    cases = [(p, e) for p, e in cases if "error" not in e]
+    src = tmp_path / "se.jsonl"
+    src.write_bytes(b"\n".join(orjson.dumps(as_json(_record(p.stem))) for p, _ in cases) + b"\n")
+    py, col = tmp_path / "py.jsonl", tmp_path / "col.jsonl"
+    run_batch([str(src)], str(py), options=Options(rules_dir=str(ROOT / "rulesets")))
+    run_columnar([str(src)], str(col), options=Options(rules_dir=str(ROOT / "rulesets")))
+    assert col.read_bytes() == py.read_bytes()
+    rows = [orjson.loads(line) for line in py.read_bytes().splitlines()]
+    assert len(rows) == len(cases) >= 12
+    for row, (path, expected) in zip(rows, cases):
+        assert row["conclusion"] == expected["conclusion"], path.name
+        assert sorted(row["fired"]) == sorted(expected["fired"]), path.name
