@@ -2,7 +2,7 @@
 
 Starts the service on the loopback interface only (127.0.0.1, a free port, a scratch SQLite ledger
 unless --db is given), creates an inspector token, then for each concurrency level sends shipped
-fixture records to ``POST /v1/determinations`` from that many concurrent clients (httpx, asyncio),
+fixture records to ``POST /v1/determinations`` from that many concurrent keep-alive connections (asyncio),
 bounded by --requests per level and --seconds per level, whichever comes first. In the same run it
 times the library call the service wraps (``Engine.evaluate`` + the JSON the service returns) and
 prints the ratio. Every served determination is also written to the decision log, so the figures
@@ -78,29 +78,71 @@ def library_rate(bodies: list[bytes], seconds: float) -> float:
     return n / (time.perf_counter() - start)
 
 
-async def _drive(url: str, token: str, bodies: list[bytes], clients: int, requests: int, seconds: float):
-    import httpx
+class _Connection:
+    """A minimal HTTP/1.1 keep-alive client on asyncio streams: the load generator shares the machine
+    with the service, so it must cost far less CPU per request than the service does (httpx costs
+    about as much as a /healthz answer, which would measure the client)."""
 
+    def __init__(self, port: int, token: str):
+        self.port, self.token = port, token
+        self.reader = self.writer = None
+
+    async def open(self):
+        self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+
+    async def post(self, path: str, body: bytes) -> int:
+        head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {self.token}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+        self.writer.write(head + body)
+        status_line = await self.reader.readline()
+        length, chunked = 0, False
+        while True:
+            line = await self.reader.readline()
+            if line in (b"\r\n", b""):
+                break
+            name, _, value = line.partition(b":")
+            name = name.strip().lower()
+            if name == b"content-length":
+                length = int(value)
+            elif name == b"transfer-encoding" and b"chunked" in value.lower():
+                chunked = True
+        if chunked:
+            while True:
+                size = int((await self.reader.readline()).strip(), 16)
+                await self.reader.readexactly(size + 2)
+                if size == 0:
+                    break
+        else:
+            await self.reader.readexactly(length)
+        return int(status_line.split()[1])
+
+    def close(self):
+        self.writer.close()
+
+
+async def _drive(port: int, token: str, bodies: list[bytes], clients: int, requests: int, seconds: float):
     latencies: list[float] = []
     errors = 0
     sent = 0
     deadline = time.perf_counter() + seconds
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=60) as client:
-        async def worker():
-            nonlocal sent, errors
-            while sent < requests and time.perf_counter() < deadline:
-                body = bodies[sent % len(bodies)]
-                sent += 1
-                t0 = time.perf_counter()
-                r = await client.post("/v1/determinations", content=body)
-                latencies.append(time.perf_counter() - t0)
-                errors += r.status_code != 200
+    conns = [_Connection(port, token) for _ in range(clients)]
+    await asyncio.gather(*(c.open() for c in conns))
 
-        start = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(clients)))
-        elapsed = time.perf_counter() - start
+    async def worker(conn):
+        nonlocal sent, errors
+        while sent < requests and time.perf_counter() < deadline:
+            body = bodies[sent % len(bodies)]
+            sent += 1
+            t0 = time.perf_counter()
+            status = await conn.post("/v1/determinations", body)
+            latencies.append(time.perf_counter() - t0)
+            errors += status != 200
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker(c) for c in conns))
+    elapsed = time.perf_counter() - start
+    for c in conns:
+        c.close()
     return latencies, errors, elapsed
 
 
@@ -151,9 +193,9 @@ def main() -> int:
         print(f"records: {len(bodies)} shipped fixtures; workers: {args.workers}; ledger: "
               f"{'scratch SQLite' if not args.db else 'given'}; library: {lib:,.0f} determinations/s (one thread)")
         print(f"{'clients':>7} {'requests':>8} {'errors':>6} {'det/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'library/service':>16}")
-        asyncio.run(_drive(url, token, bodies, 4, 200, 5))  # warm-up: connections, first requests
+        asyncio.run(_drive(port, token, bodies, 4, 200, 5))  # warm-up: connections, first requests
         for clients in (int(c) for c in args.clients.split(",")):
-            lat, errors, elapsed = asyncio.run(_drive(url, token, bodies, clients, args.requests, args.seconds))
+            lat, errors, elapsed = asyncio.run(_drive(port, token, bodies, clients, args.requests, args.seconds))
             lat.sort()
             rate = len(lat) / elapsed
             p50 = statistics.median(lat) * 1000

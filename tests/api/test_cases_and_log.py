@@ -93,3 +93,30 @@ def test_the_decision_log_is_append_only_in_the_database(db_url):
     with engine.connect() as conn:
         assert conn.execute(text("SELECT conclusion FROM decision_log")).scalars().all() == ["major_hazard"]
     api.app.state.svc.close()
+
+
+def test_when_the_log_cannot_be_written_no_determination_is_served(api, monkeypatch):
+    """GIVEN a decision log that refuses writes WHEN a record is posted THEN 503 and no determination, single or batch."""
+    from hazardrules.api import decision_writer
+
+    def refuse(engine, rows):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(decision_writer, "append_decisions", refuse)
+    body = orjson.dumps(fixture_record(RECORD))
+    r = api.post("/v1/determinations", "inspector", content=body)
+    assert r.status_code == 503 and r.json()["error"] == "decision_log_unavailable" and "findings" not in r.text
+    rows = [orjson.loads(x) for x in api.post("/v1/determinations:batch", "inspector", content=body + b"\n" + body).content.splitlines()]
+    assert [x["ok"] for x in rows] == [False, False]
+    assert {x["error"] for x in rows} == {"decision_log_unavailable"}
+
+
+def test_concurrent_requests_share_commits_and_every_one_is_logged(api):
+    """GIVEN 40 requests from 8 threads WHEN served THEN the log holds exactly 40 rows, one per determination."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    body = orjson.dumps(fixture_record(RECORD))
+    with ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(lambda _: api.post("/v1/determinations", "inspector", content=body).status_code, range(40)))
+    assert codes == [200] * 40
+    assert len(api.get("/v1/decisions?limit=1000", "admin").json()) == 40

@@ -21,6 +21,7 @@ from ..engine import Engine
 from ..errors import HazardRulesError
 from ..supervision.ledger import Ledger, resolve_url
 from .auth import TokenCache
+from .decision_writer import DecisionWriter
 from .limits import BodyLimit, Limits
 
 log = logging.getLogger("hazardrules.api")
@@ -74,6 +75,7 @@ class Service:
             with self.ledger.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA journal_mode=WAL")
         self.tokens = TokenCache(settings.token_cache_seconds)
+        self.decisions = DecisionWriter(self.ledger.engine)
         self.compile_problems: list[str] = []
         self.editions_compiled = 0
 
@@ -91,6 +93,7 @@ class Service:
                 self.compile_problems.append(f"{rid}: {exc.render('en')}")
 
     def close(self) -> None:
+        self.decisions.close()
         self.ledger.close()
 
 

@@ -21,9 +21,9 @@ from starlette.responses import Response, StreamingResponse
 from ...batch.rows import error_row, judge
 from ...batch.sources import RawRow
 from ...errors import HazardRulesError, LoadError, diag
-from ...supervision.access import Principal, append_decisions, decision_row
+from ...supervision.access import Principal, decision_row
 from ..auth import refuse_region, require
-from ..errors import responses
+from ..errors import ApiError, responses
 from ..handlers import lang_of
 from ..limits import parse_json
 from ..models import DeterminationWithCases
@@ -83,9 +83,15 @@ def _determine(svc, body: bytes, lang: str, principal: Principal, open_cases: bo
         if not principal.covers(region):
             raise refuse_region(principal, region, "被检查单位", "the inspected enterprise")
         doc["cases"] = open_for([det], svc.db_url, today or date.today(), actor=principal.name)
-    append_decisions(svc.ledger.engine, [decision_row(
-        principal, record, record_id=det.record_id, ruleset=det.ruleset, edition=det.edition, version=det.version,
-        digest=det.digest, conclusion=det.conclusion, fired=det.fired)])
+    row = decision_row(principal, record, record_id=det.record_id, ruleset=det.ruleset, edition=det.edition,
+                       version=det.version, digest=det.digest, conclusion=det.conclusion, fired=det.fired)
+    try:
+        svc.decisions.write([row])
+    except Exception as exc:  # noqa: BLE001 - unlogged means unserved
+        raise ApiError(503, "decision_log_unavailable", "decision_log",
+                       f"判定日志无法写入，未返回判定结果（可重试）：{type(exc).__name__}",
+                       f"the decision log cannot be written, so no determination is returned (retry): "
+                       f"{type(exc).__name__}") from None
     return orjson.dumps(doc, option=orjson.OPT_INDENT_2) + b"\n"
 
 
@@ -143,7 +149,7 @@ def _chunk(svc, pending, lang, principal, detail, edition, depth) -> bytes:
                                     edition=row["edition"], version=row["version"], digest=row["digest"],
                                     conclusion=row["conclusion"], fired=fired))
     try:
-        append_decisions(svc.ledger.engine, log)
+        svc.decisions.write(log)
     except Exception as exc:  # noqa: BLE001 - the log is unreachable: serve no unlogged determination
         err = HazardRulesError(diag("decision_log_unavailable", "", f"判定日志无法写入，本行未予判定：{type(exc).__name__}",
                                     f"the decision log cannot be written, so this row was not judged: "
