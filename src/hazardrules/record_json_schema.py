@@ -84,8 +84,9 @@ def record_schema(rs: CompiledRuleset, lang: str = "zh") -> dict:
 
 def fact_schema(fields: FieldTable, lang: str = "zh", *, skip: tuple = ()) -> dict:
     """The object schema of a facts table (a record's ``facts``, or one list's sub-record)."""
+    ordered = sorted((f for f in fields if f.name not in skip), key=lambda f: not _is_scope(f))  # scope facts first
     return {"type": "object", "additionalProperties": False,
-            "properties": {f.name: field_schema(f, lang) for f in fields if f.name not in skip}}
+            "properties": {f.name: field_schema(f, lang) for f in ordered}}
 
 
 def field_schema(f: Field, lang: str = "zh") -> dict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import orjson
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -16,6 +18,7 @@ from ..handlers import lang_of
 from ..models import RulesetDetail, RulesetSummary
 
 router = APIRouter(tags=["规则集 rulesets"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ANY_ROLE = require("inspector", "regulator", "admin")
 RulesetId = Path(max_length=80, description="规则集编号，如 coal-mine / ruleset id")
 Edition = Path(max_length=40, description="版本，如 2026 / edition")
@@ -27,21 +30,15 @@ def _json(value) -> Response:
 
 def not_encoded(rs: CompiledRuleset) -> list[dict]:
     """Clauses the edition declares it does not encode (a partial edition), as plain dicts."""
-    items = getattr(rs, "not_encoded", None) or ()
-    out = []
-    for item in items:
-        d = item if isinstance(item, dict) else {k: getattr(item, k, None) for k in ("clause", "title", "reason", "note", "part")}
-        entry = {k: (str(d.get(k)) if d.get(k) is not None else None) for k in ("clause", "title", "reason", "note")}
-        entry["part"] = bool(d.get("part"))
-        out.append(entry)
-    return out
+    return [{**{k: (str(d[k]) if d.get(k) is not None else None) for k in ("clause", "title", "reason", "note")},
+             "part": bool(d.get("part"))} for d in rs.not_encoded]
 
 
 def summary(rs: CompiledRuleset) -> dict:
     return {"id": rs.id, "edition": rs.edition, "title": rs.title, "title_en": rs.title_en, "document": rs.document,
             "effective_from": rs.effective_from.isoformat(),
             "effective_to": rs.effective_to.isoformat() if rs.effective_to else None,
-            "version": rs.version, "digest": rs.digest, "partial": bool(not_encoded(rs)),
+            "version": rs.version, "digest": rs.digest, "partial": rs.partial,
             "rules": len(rs.rules), "fields": len(rs.fields)}
 
 
@@ -96,26 +93,55 @@ async def get_schema(request: Request, ruleset_id: str = RulesetId, edition: str
 
 @router.get("/v1/rulesets/{ruleset_id}/{edition}/checklist", response_model=None,
             summary="空白检查表 / blank checklist",
-            description="与 `hazardrules checklist` 相同的 YAML 空白记录；`set=字段=值` 只保留适用的章节。\n\n"
-                        "The blank YAML record `hazardrules checklist` prints; `set=FIELD=VALUE` keeps only the "
-                        "sections that can apply.",
-            responses={200: {"content": {"application/yaml": {"schema": {"type": "string"}}},
-                             "description": "YAML 空白记录 / blank YAML record"}, **responses(401, 403, 404, 422)})
+            description="与 `hazardrules checklist` 相同的空白记录：YAML（默认）或 Excel 工作簿（`format=xlsx`，下拉选项为"
+                        "中文名称，填好后可用 `hazardrules check` 读回）；`set=字段=值` 只保留适用的章节。\n\n"
+                        "The blank record `hazardrules checklist` writes: YAML, or an Excel workbook with `format=xlsx` "
+                        "(read back by `hazardrules check`); `set=FIELD=VALUE` keeps only the sections that can apply.",
+            responses={200: {"content": {"application/yaml": {"schema": {"type": "string"}},
+                                         XLSX: {"schema": {"type": "string", "format": "binary"}}},
+                             "description": "空白记录 / blank record"}, **responses(401, 403, 404, 422)})
 async def get_checklist(request: Request, ruleset_id: str = RulesetId, edition: str = Edition,
                         set: list[str] = Query(default=[], max_length=200,  # noqa: A002 - the CLI's option name
                                                description="已知事实 字段=值 / known facts FIELD=VALUE"),
+                        format: Literal["yaml", "xlsx"] = Query("yaml", description="yaml 或 xlsx"),  # noqa: A002
                         principal: Principal = Depends(ANY_ROLE)):
     lang = lang_of(request)
     try:
         rs = _edition(request, ruleset_id, edition)
     except HazardRulesError as exc:
         return error_response(exc, 404, lang)
+    if format == "xlsx":
+        data = await run_in_threadpool(_checklist_xlsx, rs, set)
+        name = f"{rs.id}-{rs.edition}-checklist.xlsx"
+        return Response(data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
     text = await run_in_threadpool(_checklist, rs, set, lang)
     return Response(text.encode(), media_type="application/yaml")
 
 
+def _checklist_xlsx(rs: CompiledRuleset, sets: list[str]) -> bytes:
+    """The workbook ``hazardrules checklist --format xlsx`` writes, dated as the CLI dates it."""
+    import tempfile
+    from datetime import date
+    from pathlib import Path
+
+    from ...paper.xlsx_checklist import write_checklist_xlsx
+
+    facts = _given(rs, sets)
+    today = date.today()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "checklist.xlsx"
+        write_checklist_xlsx(rs, facts, path, inspection_day=today if rs.in_force(today) else rs.effective_from)
+        return path.read_bytes()
+
+
 def _checklist(rs: CompiledRuleset, sets: list[str], lang: str) -> str:
     from ...checklist import render_checklist
+
+    return render_checklist(rs, _given(rs, sets), lang)
+
+
+def _given(rs: CompiledRuleset, sets: list[str]) -> dict:
+    """``set=FIELD=VALUE`` items, checked and typed as the CLI's ``--set`` (text coerced to the field's type)."""
     from ...errors import RecordError, diag
     from ...records import normalize_facts
 
@@ -125,5 +151,4 @@ def _checklist(rs: CompiledRuleset, sets: list[str], lang: str) -> str:
             raise RecordError(diag("bad_set", f"set {item}", "应为 字段=值", "expected FIELD=VALUE"))
         key, value = item.split("=", 1)
         given[key.strip()] = value.strip()
-    facts = normalize_facts(given, rs.fields, "set", coerce=True)
-    return render_checklist(rs, facts, lang)
+    return normalize_facts(given, rs.fields, "set", coerce=True)
