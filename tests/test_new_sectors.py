@@ -158,6 +158,9 @@ def test_diff_chemicals_2017_to_2026(runner):
     assert "hc17.1 → hc26.5.1.1" in r.output          # 5.1.1 replaces item 一
     assert "hc17.5.1 → hc26.5.5.6" in r.output        # tank-farm emergency shut-off
     assert "+ hc26.5.7.4.1" in r.output               # abnormal-condition handling is new
+    # 2017 items whose 2026 clause is not encoded are not "removed": the subject is still regulated
+    assert "删除 0 条" in r.output and "对应条款未编码 6 条" in r.output
+    assert "? hc17.2 → 5.1.4  特种作业人员持证" in r.output
 
 
 @pytest.mark.parametrize("ruleset,args,scope", [

@@ -366,6 +366,8 @@ def _not_encoded(sections, rules, problems) -> tuple[dict, ...]:
             d = c.model_dump(mode="json", exclude_none=True)
             if not c.part:
                 d.pop("part", None)  # whole clauses keep the agreed shape
+            if not c.supersedes:
+                d.pop("supersedes", None)
             out.append(d)
     return tuple(out)
 

@@ -43,6 +43,9 @@ class NotEncodedDoc(_Doc):
     # true: only a part of a clause that rules DO encode (an elided or paraphrased limb); the title says which
     # part. It is listed with the clauses not encoded but does not count as a clause of its own.
     part: bool = False
+    # rules of the previous edition whose subject this unencoded clause carries on: `diff` shows them as
+    # "counterpart not encoded", never as removed
+    supersedes: list[str] = PField(default_factory=list)
 
     @field_validator("clause", mode="before")
     @classmethod

@@ -66,6 +66,7 @@ class NotEncoded(BaseModel):
     reason: str | None = None
     note: str | None = None
     part: bool = Field(False, description="只是已编码条款中未编码的部分 / only an unencoded part of an encoded clause")
+    supersedes: list[str] = Field(default_factory=list, description="上一版本中对应的规则 / rules of the previous edition it carries on")
 
 
 class RulesetDetail(RulesetSummary):

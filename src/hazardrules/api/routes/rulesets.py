@@ -31,7 +31,8 @@ def _json(value) -> Response:
 def not_encoded(rs: CompiledRuleset) -> list[dict]:
     """Clauses the edition declares it does not encode (a partial edition), as plain dicts."""
     return [{**{k: (str(d[k]) if d.get(k) is not None else None) for k in ("clause", "title", "reason", "note")},
-             "part": bool(d.get("part"))} for d in rs.not_encoded]
+             "part": bool(d.get("part")), "supersedes": [str(x) for x in d.get("supersedes") or ()]}
+            for d in rs.not_encoded]
 
 
 def summary(rs: CompiledRuleset) -> dict:
