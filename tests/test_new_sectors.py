@@ -257,3 +257,14 @@ def test_part_of_a_clause_no_rule_encodes_is_an_error(tmp_path):
         engine.editions("demo")
     assert "part_of_unencoded_clause" in {d.code for d in info.value.diagnostics}
     assert "2026.yaml:" in info.value.render("zh")
+
+
+def test_explanation_states_the_period_end_and_counts_units(shipped_engine):
+    """The finding says when the six months ended and how many units were listed, never a Python repr."""
+    person = {"id": "甲", "role": "principal", "appointed_date": "2026-01-15", "assessment_passed": False}
+    det = shipped_engine.evaluate(_record("civil-explosives", "2026-07-16",
+                                          {"enterprise_kind": "producer", "key_persons": [person]}))
+    text = next(f.explanation for f in det.findings if f.rule == "cex24.3.1")
+    assert "任职日期 2026-01-15起6个月期满日 2026-07-15" in text
+    assert "（甲）共 1 项" in text
+    assert "{" not in text and "datetime" not in text

@@ -211,6 +211,16 @@ class Explainer:
             if f == "missing":
                 return f"{inner}：未记录" if zh else f"{inner}: not recorded"
             return inner
+        if f == "add_months":  # 任职之日起6个月: the period's last day, as the law counts it
+            v = self.value(node, scopes)
+            start = self.operand(node.args[0], scopes, prefix)
+            end = v.isoformat() if v is not None else "?"
+            n = node.args[1].value
+            return f"{start}起{n}个月期满日 {end}" if zh else f"{n} months from {start}, ending {end}"
+        if f == "len":
+            v = self.value(node, scopes)
+            return (f"{self.operand(node.args[0], scopes, prefix)}共 {v if v is not None else '?'} 项" if zh
+                    else f"{self.operand(node.args[0], scopes, prefix)}: {v if v is not None else '?'}")
         v = self.value(node, scopes)
         args = ", ".join(self.operand(a, scopes, prefix) for a in node.args)
         return f"{f}({args}) = {fmt_number(v) if v is not None else '?'}"

@@ -32,11 +32,12 @@ class EditionSummary:
     document: str
     path: str
     clauses_encoded: int = 0  # distinct clauses cited by the rules (as CompiledRuleset.clauses_encoded)
-    not_encoded: int = 0  # clauses declared not encoded (a partial edition)
+    not_encoded: int = 0  # whole clauses declared not encoded (a partial edition)
+    parts_not_encoded: int = 0  # unencoded parts of encoded clauses (part: true): partial, but not counted as clauses
 
     @property
     def partial(self) -> bool:
-        return self.not_encoded > 0
+        return self.not_encoded + self.parts_not_encoded > 0
 
     @property
     def clauses_total(self) -> int:
@@ -96,7 +97,10 @@ def _read(files: list[tuple[str, bytes]], ruleset_id: str) -> list[EditionSummar
         rules = doc.get("rules") or []
         counts[key] = counts.get(key, 0) + len(rules)
         cites.setdefault(key, set()).update(str(r.get("cite")) for r in rules if isinstance(r, dict))
-        unencoded[key] = unencoded.get(key, 0) + len(doc.get("not_encoded") or [])
+        entries = [c for c in doc.get("not_encoded") or [] if isinstance(c, dict)]
+        whole, parts = unencoded.get(key, (0, 0))
+        n_parts = sum(1 for c in entries if c.get("part") is True)
+        unencoded[key] = (whole + len(entries) - n_parts, parts + n_parts)
     out = []
     for key, doc, shown in heads:
         if key[0] != ruleset_id:
@@ -107,5 +111,6 @@ def _read(files: list[tuple[str, bytes]], ruleset_id: str) -> list[EditionSummar
             id=key[0], edition=key[1], version=str(doc.get("version")), rule_count=counts.get(key, 0),
             effective_from=str(doc.get("effective_from")), effective_to=None if to is None else str(to),
             title=str(doc.get("title")), title_en=doc.get("title_en"), document=str(source.get("document", "")),
-            path=shown, clauses_encoded=len(cites.get(key, ())), not_encoded=unencoded.get(key, 0)))
+            path=shown, clauses_encoded=len(cites.get(key, ())), not_encoded=unencoded.get(key, (0, 0))[0],
+            parts_not_encoded=unencoded.get(key, (0, 0))[1]))
     return sorted(out, key=lambda s: s.effective_from)
