@@ -23,6 +23,7 @@ from .expr import Checked, Field, FieldTable, check, parse
 from .expr.ast import dump
 from .expr.compiler import Emitter, ExprCompiler, field_var
 from .expr.runtime import GLOBALS
+from .numberwords import WordDecl, check_words, comparisons, word_table
 from .records import normalize_facts
 
 if TYPE_CHECKING:
@@ -64,6 +65,8 @@ class CompiledRule:
     where: str = ""
     document: str | None = None  # a rule citing another document (e.g. 安全生产法 for a violation)
     wording: dict | None = None  # where its wording came from (partial editions): {source, checked_against_official}
+    defer_to: str | None = None  # kind "deferral": the ruleset whose criteria judge the situation instead
+    words: tuple[WordDecl, ...] = ()  # the legal number word of each threshold, checked against the operators
 
     @property
     def is_count(self) -> bool:
@@ -100,7 +103,7 @@ class CompiledRuleset:
     effective_to: date | None
     version: str
     history: tuple[dict, ...]
-    conventions: str | None
+    conventions: str | None  # prose: how this encoding reads the document's words
     fields: FieldTable
     tables: dict
     groups: tuple[Group, ...]
@@ -113,6 +116,16 @@ class CompiledRuleset:
     major_indexes: tuple[int, ...] = field(default=())
     rule_by_id: dict = field(default_factory=dict)
     not_encoded: tuple[dict, ...] = ()  # clauses of the document this edition does not encode
+    number_words: dict = field(default_factory=dict)  # word -> (direction, inclusive) under this document
+    number_words_cite: str | None = None  # the clause that defines the document's own number words
+    number_words_own: frozenset = frozenset()  # the words that clause defines (the others keep the general meaning)
+    deferral_indexes: tuple[int, ...] = field(default=())
+
+    @property
+    def finding_indexes(self) -> tuple[int, ...]:
+        """Rules whose firing is a finding (major or violation); deferrals are pointers, not findings."""
+        skip = set(self.deferral_indexes)
+        return tuple(r.index for r in self.rules if r.index not in skip)
 
     @property
     def document(self) -> str:
@@ -166,7 +179,7 @@ class CompiledRuleset:
 
 def compile_ruleset(root: YamlDoc, parts: list[YamlDoc] = ()) -> CompiledRuleset:
     """Run every pass over a root document and its parts; raise one error listing every problem."""
-    from .spec import PartDoc, RulesetDoc, check_ruleset_id, validate_model  # pydantic: only when compiling
+    from .spec import ConventionsDoc, PartDoc, RulesetDoc, check_ruleset_id, validate_model  # pydantic: only when compiling
 
     head = validate_model(RulesetDoc, root.data, root)
     part_models = [(validate_model(PartDoc, p.data, p), p) for p in parts]
@@ -190,8 +203,12 @@ def compile_ruleset(root: YamlDoc, parts: list[YamlDoc] = ()) -> CompiledRuleset
     tables = _tables(sections, fields, problems)
     groups = _groups(sections, problems)
     group_ids = {g.id for g in groups}
-    elements = _rules(sections, "elements", fields, tables, group_ids, problems)
-    rules = _rules(sections, "rules", fields, tables, group_ids, problems)
+    conv = head.conventions if isinstance(head.conventions, ConventionsDoc) else None
+    words = word_table(conv.number_words if conv else None)
+    # a document that defines its own number words: every threshold must say which word it encodes
+    words_required = bool(conv and conv.number_words)
+    elements = _rules(sections, "elements", fields, tables, group_ids, problems, words, words_required)
+    rules = _rules(sections, "rules", fields, tables, group_ids, problems, words, words_required)
     _check_ids(elements + rules, problems)
     _check_counts(rules, elements, problems)
     not_encoded = _not_encoded(sections, rules, problems)
@@ -207,10 +224,14 @@ def compile_ruleset(root: YamlDoc, parts: list[YamlDoc] = ()) -> CompiledRuleset
         source=head.source.model_dump(mode="json", exclude_none=True), effective_from=head.effective_from,
         effective_to=head.effective_to, version=head.version,
         history=tuple(h.model_dump(mode="json", exclude_none=True) for h in head.history),
-        conventions=head.conventions, fields=fields, tables={t.name: t for t in tables}, groups=tuple(groups),
+        conventions=(conv.notes if conv else head.conventions), fields=fields, tables={t.name: t for t in tables}, groups=tuple(groups),
         elements=elements, rules=rules, digest=digest, path=root.path, python_source=source, evaluate_facts=fn,
         major_indexes=tuple(r.index for r in rules if r.kind == "major"),
         rule_by_id={r.id: r for r in rules + elements}, not_encoded=not_encoded,
+        number_words=words,
+        number_words_cite=conv.cite if conv else None,
+        number_words_own=frozenset(conv.number_words) if conv else frozenset(),
+        deferral_indexes=tuple(r.index for r in rules if r.kind == "deferral"),
     )
 
 
@@ -278,7 +299,10 @@ def _condition(text: str | None, doc: YamlDoc, keypath: tuple, fields, tables, p
         return None
 
 
-def _rules(sections, key: str, fields, tables, group_ids, problems) -> list[CompiledRule]:
+def _rules(sections, key: str, fields, tables, group_ids, problems, words: dict,
+           words_required: bool) -> list[CompiledRule]:
+    from .spec import check_ruleset_id  # pydantic: only when compiling
+
     out: list[CompiledRule] = []
     for model, doc in sections:
         for i, r in enumerate(getattr(model, key)):
@@ -299,12 +323,26 @@ def _rules(sections, key: str, fields, tables, group_ids, problems) -> list[Comp
                                      f"at_least must be a whole number >= 1, got {count.at_least}"))
             examples = tuple(_example(e, doc, path + ("examples", j), fields, problems) for j, e in enumerate(r.examples))
             wording = getattr(r, "wording", None) or sections[0][0].source.wording
+            decls = tuple(WordDecl(w.field, w.word, w.value, w.negated, doc.where(path + ("words", j)))
+                          for j, w in enumerate(r.words))
+            cmps = [c for cond, sub in ((applies, "applies"), (when, "when")) if cond is not None
+                    for c in comparisons(cond, lambda off, sub=sub: doc.locate(path + (sub,), off))]
+            problems.extend(check_words(r.id, list(decls), cmps, words, words_required))
+            defer_to = getattr(r, "defer_to", None)
+            kind = getattr(r, "kind", "element") if key == "rules" else "element"
+            if (kind == "deferral") != (defer_to is not None):
+                problems.append(diag("bad_deferral", where, f"规则 {r.id}：kind: deferral 与 defer_to 须同时给出",
+                                     f"rule {r.id}: kind: deferral and defer_to go together"))
+            elif defer_to is not None and not check_ruleset_id(defer_to):
+                problems.append(diag("bad_deferral", doc.where(path + ("defer_to",)),
+                                     f"规则 {r.id}：defer_to 应为规则集编号（小写英文、数字和连字符）",
+                                     f"rule {r.id}: defer_to must be a ruleset id (lower-case letters, digits, hyphens)"))
             out.append(CompiledRule(
                 index=len(out), id=r.id, group=r.group, cite=r.cite, title=r.title, title_en=r.title_en,
-                kind=getattr(r, "kind", "element") if key == "rules" else "element", applies=applies, when=when,
+                kind=kind, applies=applies, when=when,
                 count_elements=_count_refs(count), at_least=count.at_least if count else None, note=r.note,
                 supersedes=tuple(getattr(r, "supersedes", ())), examples=examples, where=where,
-                document=getattr(r, "document", None),
+                document=getattr(r, "document", None), defer_to=defer_to, words=decls,
                 wording=wording.model_dump(mode="json") if wording is not None else None))
     return out
 

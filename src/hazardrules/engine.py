@@ -95,6 +95,8 @@ class Engine:
         in_force = None
         for rs in editions:
             for h in rs.history:
+                if not h.get("effective_from"):
+                    continue  # dates not known: never claim it was the edition in force
                 start = date.fromisoformat(h["effective_from"])
                 end = date.fromisoformat(h["effective_to"]) if h.get("effective_to") else None
                 if start <= day and (end is None or day <= end):

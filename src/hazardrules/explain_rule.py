@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .errors import RulesetNotFound, diag
+from .numberwords import operator_for
 
 
 def find_rule(engine, rule_id: str, edition: str | None):
@@ -34,7 +35,9 @@ def describe_rule(engine, rule_id: str, edition: str | None, lang: str, show_pyt
             ("（已与官方文本核对）" if checked else "（未与官方文本核对）") if zh else
             (" (checked against the official text)" if checked else " (not checked against the official text)")))
     kind = {"major": "重大事故隐患" if zh else "major accident hazard", "violation": "违法行为（非重大隐患）" if zh else
-            "violation (not a major hazard)", "element": "综合判定要素" if zh else "counting element"}[rule.kind]
+            "violation (not a major hazard)", "element": "综合判定要素" if zh else "counting element",
+            "deferral": (f"转按其他标准判定（规则集 {rule.defer_to}），不作为本标准的判定结果" if zh else
+                         f"referred to the criteria of ruleset {rule.defer_to}, never a finding here")}[rule.kind]
     lines.append(f"{'类别' if zh else 'kind'}: {kind}")
     if rule.group:
         g = next((g for g in rs.groups if g.id == rule.group), None)
@@ -58,6 +61,18 @@ def describe_rule(engine, rule_id: str, edition: str | None, lang: str, show_pyt
             if f.values:
                 extra += " " + ", ".join(f"{k}={v}" for k, v in f.values.items())
             lines.append(f"  {f.name} ({f.type}) {f.text(lang)}{extra}")
+    if rule.words:
+        lines.append("数量词：" if zh else "number words:")
+        for w in rule.words:
+            op = operator_for(w.word, rs.number_words, w.negated)
+            incl = rs.number_words[w.word][1]
+            own = w.word in rs.number_words_own
+            src = (rs.number_words_cite or ("本文件约定" if zh else "this document")) if own else (
+                "通常含义" if zh else "general meaning")
+            value = "" if w.value is None else f" {w.value:g}"
+            neg = ("，不满足时触发" if zh else ", fires when not met") if w.negated else ""
+            lines.append(f"  {w.field} {w.word}{value}：{'含本数' if incl else '不含本数'}（{src}）{neg} → {op}" if zh else
+                         f"  {w.field} {w.word}{value}: {'includes' if incl else 'excludes'} the number ({src}){neg} -> {op}")
     if rule.note:
         lines.append(f"{'说明' if zh else 'note'}: {rule.note.strip()}")
     if rule.supersedes:

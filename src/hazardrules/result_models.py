@@ -30,6 +30,15 @@ class UndeterminedModel(BaseModel):
     missing: list[str]
 
 
+class DeferredModel(BaseModel):
+    rule: str
+    cite: str
+    title: str
+    defer_to: str
+    units: list[str] = []
+    explanation: str
+
+
 class DeterminationModel(BaseModel):
     record_id: str | None
     ruleset: str
@@ -43,6 +52,7 @@ class DeterminationModel(BaseModel):
     complete: bool
     coverage: dict[str, Any]
     findings: list[FindingModel]
+    deferred: list[DeferredModel] = []
     undetermined: list[UndeterminedModel]
     not_applicable: list[str]
     passed: list[str]

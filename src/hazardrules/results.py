@@ -119,6 +119,12 @@ def _element_true(rs: CompiledRuleset, e: CompiledRule, facts: dict) -> bool:
     return interpret(e.when, facts, tables) is True
 
 
+def _deferred_dict(d: dict, lang: str) -> dict:
+    return {"rule": d["rule"], "cite": d["cite"], "title": d["title"] if lang == "zh" else (d["title_en"] or d["title"]),
+            "defer_to": d["defer_to"], "units": d["units"],
+            "explanation": d["explanation"] if lang == "zh" else d["explanation_en"]}
+
+
 class Determination:
     """The verdict on one record under one edition of one standard."""
 
@@ -173,9 +179,16 @@ class Determination:
         return sum(1 for i in self._rs.major_indexes if s[i] == UNDETERMINED)
 
     @property
+    def open_deferrals(self) -> int:
+        """Deferral rules that point to another ruleset (fired) or could not be decided (undetermined)."""
+        s = self.statuses
+        return sum(1 for i in self._rs.deferral_indexes if s[i] in (FIRED, UNDETERMINED))
+
+    @property
     def complete(self) -> bool:
-        """Every applicable major-hazard rule was decided and the edition encodes its whole document."""
-        return not self._rs.partial and self.undetermined_major == 0
+        """Every applicable major-hazard rule was decided, the edition encodes its whole document, and no
+        situation of the record waits to be judged under another ruleset's criteria."""
+        return not self._rs.partial and self.undetermined_major == 0 and self.open_deferrals == 0
 
     @property
     def conclusion(self) -> str:
@@ -192,7 +205,23 @@ class Determination:
 
     @property
     def fired(self) -> list[str]:
-        return self._ids(FIRED)
+        """Rules that fired as findings (deferrals are listed under :attr:`deferred` instead)."""
+        rules, skip = self._rs.rules, self._rs.deferral_indexes
+        return [rules[i].id for i, s in enumerate(self.statuses) if s == FIRED and i not in skip]
+
+    @property
+    def deferred(self) -> list[dict]:
+        """Situations this document leaves to another ruleset's criteria: a pointer, never a finding."""
+        rs, out = self._rs, []
+        for i in rs.deferral_indexes:
+            if self.statuses[i] == FIRED:
+                rule = rs.rules[i]
+                zh, en = _render_pair(rs, rule, self.facts)
+                out.append({"rule": rule.id, "cite": f"{rule.document or rs.document} {rule.cite}".strip(),
+                            "title": rule.title, "title_en": rule.title_en, "defer_to": rule.defer_to,
+                            "units": sorted(set(zh.units), key=zh.units.index), "explanation": zh.text,
+                            "explanation_en": en.text})
+        return out
 
     @property
     def passed(self) -> list[str]:
@@ -205,8 +234,9 @@ class Determination:
     @property
     def findings(self) -> list[Finding]:
         if self._findings is None:
-            rules = self._rs.rules
-            self._findings = [Finding(self._rs, rules[i], self.facts) for i, s in enumerate(self.statuses) if s == FIRED]
+            rules, skip = self._rs.rules, self._rs.deferral_indexes
+            self._findings = [Finding(self._rs, rules[i], self.facts) for i, s in enumerate(self.statuses)
+                              if s == FIRED and i not in skip]
         return self._findings
 
     @property
@@ -231,6 +261,7 @@ class Determination:
             "complete": self.complete,
             "coverage": self._rs.coverage(),
             "findings": [f.to_dict(lang) for f in self.findings],
+            **({"deferred": [_deferred_dict(d, lang) for d in self.deferred]} if self._rs.deferral_indexes else {}),
             "undetermined": [u if lang == "zh" else {**u, "title": self._rs.rule_by_id[u["rule"]].title_en or u["title"]}
                              for u in self.undetermined],
             "not_applicable": self.not_applicable,

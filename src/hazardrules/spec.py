@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field as PField, ValidationError, fi
 from .errors import Diagnostic, SchemaError, diag
 from .limits import MAX_MAGNITUDE
 from .expr.fields import Field, FieldTable
+from .numberwords import GENERAL
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -67,7 +68,7 @@ class SourceDoc(_Doc):
 class HistoryDoc(_Doc):
     edition: str
     document: str
-    effective_from: Date
+    effective_from: Date | None = None  # None: not known (the engine then never names it as in force)
     effective_to: Date | None = None
     title: str | None = None
     notes: str | None = None
@@ -153,6 +154,31 @@ class CountDoc(_Doc):
         return [str(x) for x in v] if isinstance(v, list) else v
 
 
+class WordDoc(_Doc):
+    """The legal number word of one threshold of a rule (see :mod:`hazardrules.numberwords`)."""
+
+    field: str
+    word: str
+    value: float | None = None
+    negated: bool = False
+
+
+class ConventionsDoc(_Doc):
+    """A document's own definitions of number words (e.g. 第三十五条: 以上、超过含本数，以下不含本数)."""
+
+    number_words: dict[str, Literal["inclusive", "exclusive"]] = PField(default_factory=dict)
+    cite: str | None = None
+    notes: str | None = None
+
+    @field_validator("number_words")
+    @classmethod
+    def _known(cls, v):
+        unknown = [w for w in v if w not in GENERAL]
+        if unknown:
+            raise ValueError(f"unknown number word(s) {unknown}; known: {'、'.join(sorted(GENERAL))}")
+        return v
+
+
 class ElementDoc(_Doc):
     id: str
     group: str | None = None
@@ -162,6 +188,7 @@ class ElementDoc(_Doc):
     applies: str | None = None
     when: str
     note: str | None = None
+    words: list[WordDoc] = PField(default_factory=list)
     examples: list[ExampleDoc] = PField(default_factory=list)
 
     _group = field_validator("group", mode="before")(GroupDoc._id_str.__func__)
@@ -173,7 +200,8 @@ class RuleDoc(_Doc):
     cite: str
     title: str
     title_en: str | None = None
-    kind: Literal["major", "violation"] = "major"
+    kind: Literal["major", "violation", "deferral"] = "major"
+    defer_to: str | None = None  # deferral: the ruleset id whose criteria judge this situation instead
     document: str | None = None  # when the rule cites another document than the ruleset's source
     applies: str | None = None
     when: str | None = None
@@ -181,6 +209,7 @@ class RuleDoc(_Doc):
     note: str | None = None
     supersedes: list[str] = PField(default_factory=list)
     wording: WordingDoc | None = None
+    words: list[WordDoc] = PField(default_factory=list)
     examples: list[ExampleDoc] = PField(default_factory=list)
 
     _group = field_validator("group", mode="before")(GroupDoc._id_str.__func__)
@@ -196,7 +225,7 @@ class RulesetDoc(_Doc):
     effective_to: Date | None = None
     version: str
     history: list[HistoryDoc] = PField(default_factory=list)
-    conventions: str | None = None
+    conventions: str | ConventionsDoc | None = None
     tables: dict[str, TableDoc] = PField(default_factory=dict)
     fields: dict[str, FieldDoc] = PField(default_factory=dict)
     groups: list[GroupDoc] = PField(default_factory=list)

@@ -134,11 +134,16 @@ def judge(engine, raw: RawRow, header, *, edition: str | None, detail: str, lang
     fired = list(compress(ids, map(_FIRED, statuses)))
     major = bool(fired) and any(statuses[i] == 1 for i in rs.major_indexes)
     complete = not rs.partial and not any(statuses[i] == 2 for i in rs.major_indexes)
+    deferred = [rs.rules[i].id for i in rs.deferral_indexes if statuses[i] == 1]
+    if rs.deferral_indexes:  # deferrals point to another ruleset: never findings, and never a complete verdict
+        fired = [r for r in fired if r not in deferred]
+        complete = complete and not any(statuses[i] in (1, 2) for i in rs.deferral_indexes)
     return {"row": raw.row, "where": raw.where, "ok": True, "record_id": record_id, "ruleset": rs.id,
             "edition": rs.edition, "version": rs.version, "digest": rs.digest,
             "inspection_date": None if day is None else day.isoformat(),
             "major_hazard": major, "conclusion": conclusion_of(major, complete), "fired": fired,
-            "undetermined": list(compress(ids, map(_UNDETERMINED, statuses)))}
+            "undetermined": list(compress(ids, map(_UNDETERMINED, statuses))),
+            **({"deferred": deferred} if rs.deferral_indexes else {})}
 
 
 _FIRED, _UNDETERMINED = (1).__eq__, (2).__eq__

@@ -12,11 +12,12 @@ _T = {
     "zh": {"record": "记录", "date": "检查日期", "major": "结论：存在重大事故隐患", "none": "结论：未发现重大事故隐患",
            "items": "项", "why": "依据", "units": "单元", "undetermined": "无法判定（缺少事实）", "need": "需补充",
            "na": "不适用", "passed": "未发现", "violation": "违法行为（非重大隐患）", "tag_major": "重大", "tag_v": "违法",
-           "edition": "版"},
+           "edition": "版", "deferred": "转按其他标准判定（本标准第三条等规定不在此判定）", "defer_to": "应按规则集"},
     "en": {"record": "record", "date": "inspection date", "major": "Verdict: MAJOR ACCIDENT HAZARD found",
            "none": "Verdict: no major accident hazard found", "items": "", "why": "because", "units": "units",
            "undetermined": "Undetermined (facts missing)", "need": "needs", "na": "not applicable", "passed": "passed",
-           "violation": "Violations (not major hazards)", "tag_major": "MAJOR", "tag_v": "VIOL", "edition": "edition"},
+           "violation": "Violations (not major hazards)", "tag_major": "MAJOR", "tag_v": "VIOL", "edition": "edition",
+           "deferred": "Referred to other criteria (this document leaves them to those)", "defer_to": "judge under ruleset"},
 }
 
 
@@ -57,6 +58,17 @@ def render_determination(det: Determination, lang: str = "zh", verbose: bool = F
         d = f.to_dict(lang)
         lines.append(f"  [{tag}] {f.rule}  {f.cite}  {d['title']}")
         lines.append(f"         {t['why']}：{d['explanation']}" if lang == "zh" else f"         {t['why']}: {d['explanation']}")
+    deferred = det.deferred
+    if deferred:
+        lines.append(click.style(f"{t['deferred']}：{len(deferred)} {t['items']}" if lang == "zh"
+                                 else f"{t['deferred']}: {len(deferred)}", fg="yellow", bold=True))
+        for d in deferred:
+            title_d = d["title"] if lang == "zh" else (d["title_en"] or d["title"])
+            units = f"（{'、'.join(d['units'])}）" if d["units"] and lang == "zh" else (
+                f" ({', '.join(d['units'])})" if d["units"] else "")
+            lines.append(f"  [→ {d['defer_to']}] {d['rule']}  {d['cite']}  {title_d}{units}")
+            lines.append(f"         {t['defer_to']} {d['defer_to']}：{d['explanation']}" if lang == "zh"
+                         else f"         {t['defer_to']} {d['defer_to']}: {d['explanation_en']}")
     und = det.undetermined
     if und:
         lines.append(f"{t['undetermined']}：{len(und)} {t['items']}" if lang == "zh" else f"{t['undetermined']}: {len(und)}")
@@ -108,11 +120,15 @@ def _incomplete_headline(det: Determination, lang: str) -> list[str]:
     label = CONCLUSION_LABELS[lang][INCOMPLETE]
     if lang == "zh":
         why = [f"{n} 项重大事故隐患条款无法判定"] if n else []
+        if det.open_deferrals:  # situations left to another ruleset's criteria keep the verdict open
+            why.append(f"{det.open_deferrals} 类情形须按其他标准判定或尚未确定所属领域")
         if rs.partial:
             why.append(f"本版本仅编码 {rs.clauses_total} 条中的 {rs.clauses_encoded} 条，其余 {rs.clauses_not_encoded} 条未能判定")
         head = f"结论：{label}（{'；'.join(why)}；已判定的条款均不成立）"
     else:
         why = [f"{n} major-hazard rules undetermined"] if n else []
+        if det.open_deferrals:
+            why.append(f"{det.open_deferrals} kinds of situation must be judged under other criteria or have no sector")
         if rs.partial:
             why.append(f"this edition encodes {rs.clauses_encoded} of {rs.clauses_total} clauses; "
                        f"{rs.clauses_not_encoded} could not be judged")

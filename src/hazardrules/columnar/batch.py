@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 
+import orjson
 import polars as pl
 
 from ..batch.progress import Progress, Summary
@@ -254,8 +255,14 @@ class _Judge:
         ids = [r.id for r in rs.rules]
         major = [rs.rules[i].id for i in rs.major_indexes]
         s = statuses
+        deferrals = [rs.rules[i].id for i in rs.deferral_indexes]
+        detail = pl.lit(None, pl.String)
+        if deferrals:  # pointers to another ruleset, never findings: kept out of "fired", carried in detail
+            deferred = s.select(pl.concat_list([pl.when(pl.col(d) == 1).then(pl.lit(d)) for d in deferrals])
+                                .list.drop_nulls().alias("d")).to_series()
+            detail = pl.lit(pl.Series([orjson.dumps({"deferred": v}).decode() for v in deferred.to_list()], dtype=pl.String))
 
-        verdict = _verdict(s, ids, major, rs.partial)
+        verdict = _verdict(s, ids, major, rs.partial, deferrals)
         date = good.get_column("inspection_date").cast(pl.String) if "inspection_date" in good.columns else None
         sep = "#" if where_kind == "#" else ":"
         rid = good.get_column("record_id").cast(pl.String) if "record_id" in good.columns else None
@@ -274,7 +281,8 @@ class _Judge:
             "conclusion": verdict.get_column("conclusion"),
             "fired": verdict.get_column("fired"),
             "undetermined": verdict.get_column("undetermined"),
-        }).with_columns([pl.lit(None, pl.String).alias(c) for c in ("error", "message", "message_en", "detail")])
+        }).with_columns([pl.lit(None, pl.String).alias(c) for c in ("error", "message", "message_en")]
+                        + [detail.alias("detail")])
 
     def _python_rows(self, rest: pl.DataFrame, path: str, where_kind: str) -> pl.DataFrame:
         rows = []
@@ -282,7 +290,7 @@ class _Judge:
             for row, line, raw_line in rest.select("__row", "__line", "__raw").iter_rows():
                 out = judge(self.engine, RawRow(row, f"{path}:{line}", "json", raw_line), None,
                             edition=self.options.edition, detail="summary", lang=self.options.lang)
-                rows.append({c: out.get(c) for c in OUT_COLUMNS[:-1]} | {"detail": None if out["ok"] else _json(out)})
+                rows.append({c: out.get(c) for c in OUT_COLUMNS[:-1]} | {"detail": _detail(out)})
             return pl.DataFrame(rows, schema=_schema())
         cols = [c for c in rest.columns if not c.startswith("__")]
         header = tuple(cols) if where_kind == ":csv" else None
@@ -295,7 +303,7 @@ class _Judge:
             else:
                 raw = RawRow(row, f"{path}:{pos}", "dict", rec)
             out = judge(self.engine, raw, header, edition=self.options.edition, detail="summary", lang=self.options.lang)
-            rows.append({c: out.get(c) for c in OUT_COLUMNS[:-1]} | {"detail": None if out["ok"] else _json(out)})
+            rows.append({c: out.get(c) for c in OUT_COLUMNS[:-1]} | {"detail": _detail(out)})
         return pl.DataFrame(rows, schema=_schema())
 
 
@@ -309,7 +317,8 @@ def _groups(frame: pl.DataFrame, column: str):
         yield value, group
 
 
-def _verdict(statuses: pl.DataFrame, ids: list[str], major: list[str], partial: bool = False) -> pl.DataFrame:
+def _verdict(statuses: pl.DataFrame, ids: list[str], major: list[str], partial: bool = False,
+             deferrals: list[str] = ()) -> pl.DataFrame:
     """major_hazard, conclusion, fired ids and undetermined ids per row, in rule order.
 
     Long form (unpivot, filter, group) is ~4x faster here than a list built per row from 200
@@ -318,20 +327,29 @@ def _verdict(statuses: pl.DataFrame, ids: list[str], major: list[str], partial: 
     n = statuses.height
     hazard = statuses.select(pl.any_horizontal([pl.col(i) == 1 for i in major]) if major else
                              pl.repeat(False, n)).to_series().alias("major_hazard")
-    open_ = statuses.select(pl.any_horizontal([pl.col(i) == 2 for i in major]) if major and not partial else
+    # open: a partial edition, a major rule undetermined, or a deferral pointing elsewhere (fired) or undecided
+    checks = [pl.col(i) == 2 for i in major] + [pl.col(d).is_in([1, 2]) for d in deferrals]
+    open_ = statuses.select(pl.any_horizontal(checks) if checks and not partial else
                             pl.repeat(partial, n)).to_series()  # a partial edition is never complete
     conclusion = pl.DataFrame({"h": hazard, "o": open_}).select(
         pl.when(pl.col("h")).then(pl.lit("major_hazard")).when(pl.col("o")).then(pl.lit("incomplete"))
         .otherwise(pl.lit("no_major_hazard")).alias("conclusion")).to_series()
     long = statuses.with_row_index("__r").unpivot(index="__r", variable_name="rule", value_name="st")
     grouped = long.filter(pl.col("st").is_in([1, 2])).group_by("__r").agg(
-        pl.col("rule").filter(pl.col("st") == 1).alias("fired"),
+        pl.col("rule").filter((pl.col("st") == 1) & ~pl.col("rule").is_in(list(deferrals))).alias("fired"),
         pl.col("rule").filter(pl.col("st") == 2).alias("undetermined"))
     empty = pl.lit(pl.Series("e", [[]], dtype=pl.List(pl.String))).first()
     rows = pl.DataFrame({"__r": pl.int_range(n, dtype=pl.UInt32, eager=True)})
     lists = rows.join(grouped, on="__r", how="left").sort("__r").select(
         pl.col("fired").fill_null(empty), pl.col("undetermined").fill_null(empty))
     return lists.with_columns(hazard, conclusion).select("major_hazard", "conclusion", "fired", "undetermined")
+
+
+def _detail(out: dict) -> str | None:
+    """The ``detail`` cell of a row judged by the Python path: an error's diagnostics, or the deferrals."""
+    if not out["ok"]:
+        return _json(out)
+    return orjson.dumps({"deferred": out["deferred"]}).decode() if "deferred" in out else None
 
 
 def _json(out: dict) -> str:
@@ -379,6 +397,8 @@ def _write(writer, part: pl.DataFrame, fmt: str) -> None:
     for r in part.iter_rows(named=True):
         if r["ok"]:
             out = {k: r[k] for k in keys_ok}
+            if r["detail"]:
+                out.update(orjson.loads(r["detail"]))
         else:
             out = {"row": r["row"], "where": r["where"], "ok": False, "record_id": r["record_id"], "ruleset": r["ruleset"],
                    "error": r["error"], "message": r["message"], "message_en": r["message_en"],
