@@ -60,7 +60,7 @@ def render_determination(det: Determination, lang: str = "zh", verbose: bool = F
         lines.append(f"         {t['why']}：{d['explanation']}" if lang == "zh" else f"         {t['why']}: {d['explanation']}")
     deferred = det.deferred
     if deferred:
-        lines.append(click.style(f"{t['deferred']}：{len(deferred)} {t['items']}" if lang == "zh"
+        lines.append(_style(f"{t['deferred']}：{len(deferred)} {t['items']}" if lang == "zh"
                                  else f"{t['deferred']}: {len(deferred)}", fg="yellow", bold=True))
         for d in deferred:
             title_d = d["title"] if lang == "zh" else (d["title_en"] or d["title"])
