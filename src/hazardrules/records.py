@@ -85,6 +85,11 @@ def check_envelope(record: Any, where: str) -> dict:
             isinstance(inspectors, list) and all(isinstance(p, str) for p in inspectors))):
         problems.append(diag("bad_inspectors", f"{where} inspectors", "inspectors 应为检查人员姓名列表，例如 [张三, 李四]",
                              "inspectors must be a list of names, e.g. [Zhang San, Li Si]"))
+    texts = [("record_id", record.get("record_id"))] + [(f"enterprise.{k}", v) for k, v in (
+        enterprise.items() if isinstance(enterprise, dict) else ())]
+    for name, value in texts:
+        if isinstance(value, str) and "\x00" in value:  # no database column can hold it (PostgreSQL refuses)
+            problems.append(diag("bad_text", f"{where} {name}", f"{name} 含有 NUL 字符（\\x00）", f"{name} holds a NUL character (\\x00)"))
     record_id = record.get("record_id")
     if record_id is not None and (isinstance(record_id, bool) or not isinstance(record_id, (str, int, float))):
         problems.append(diag("bad_record_id", f"{where} record_id", f"record_id 应为文字或数值，实际为 {shown(record_id)}",

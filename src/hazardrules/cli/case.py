@@ -14,6 +14,8 @@ from ..supervision import service
 from ..supervision.lifecycle import EVENTS, STATES
 from . import say
 
+CASE_ID = click.IntRange(1, 2**63 - 1)  # the ledger's integer keys: a larger number is no case, not an overflow
+
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
@@ -65,7 +67,7 @@ def list_cmd(ctx, db_url, state, open_only, region, fmt):
 
 @case.command("show")
 @db_option
-@click.argument("case_id", type=int)
+@click.argument("case_id", type=CASE_ID)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_context
 def show_cmd(ctx, db_url, case_id, fmt):
@@ -108,7 +110,7 @@ def show_cmd(ctx, db_url, case_id, fmt):
 def _mover(name: str, kind: str, helps: str, *, fail_flag: bool = False):
     @case.command(name, help=helps)
     @db_option
-    @click.argument("case_id", type=int)
+    @click.argument("case_id", type=CASE_ID)
     @click.option("--by", "actor", required=True, help="操作人 / actor (person or unit)")
     @click.option("--date", "on", type=_DATE, required=True, help="日期 YYYY-MM-DD / date of the step")
     @click.option("--note", default=None, help="说明 / note")
@@ -126,7 +128,7 @@ def _mover(name: str, kind: str, helps: str, *, fail_flag: bool = False):
 
 @case.command("extend")
 @db_option
-@click.argument("case_id", type=int)
+@click.argument("case_id", type=CASE_ID)
 @click.option("--deadline", type=_DATE, required=True, help="新的整改期限 / new deadline")
 @click.option("--by", "actor", required=True, help="批准人 / who approved the extension")
 @click.option("--date", "on", type=_DATE, required=True, help="批准日期 / date of the decision")

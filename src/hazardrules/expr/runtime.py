@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import operator
+from datetime import date
 
 OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 FLIP = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
@@ -120,6 +121,8 @@ def add_months(d, n: int):
     months = d.year * 12 + d.month - 1 + n
     year, month = divmod(months, 12)
     month += 1
+    if not 1 <= year <= 9999:  # "valid until 9999-12-31" (长期有效) plus a period: saturate, never crash
+        return date.max if year > 9999 else date.min
     return d.replace(year=year, month=month, day=min(d.day, calendar.monthrange(year, month)[1]))
 
 

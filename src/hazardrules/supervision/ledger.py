@@ -20,7 +20,7 @@ from datetime import date, datetime, timezone
 
 import orjson
 from sqlalchemy import create_engine, event, func, insert, make_url, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 
 from . import migrations
 from .errors import CaseNotFound, ConflictError, LedgerError, TransitionError, error
@@ -28,6 +28,9 @@ from .lifecycle import OPEN_STATES, CaseState, Event, apply, replay
 from .schema import case_events, cases, inspections
 
 DEFAULT_URL = "sqlite:///hazardrules.sqlite"
+
+
+SUPPORTED_SCHEMES = ("sqlite", "postgresql+psycopg")
 
 
 def resolve_url(url: str | None) -> str:
@@ -81,6 +84,11 @@ class Ledger:
 
     def __init__(self, url: str | None = None, *, migrate: bool = True):
         self.url = resolve_url(url)
+        scheme = self.url.split("://", 1)[0]
+        if scheme not in SUPPORTED_SCHEMES:
+            shown = self.url.split("@")[-1] if "@" in self.url else self.url  # never print a password
+            raise error(LedgerError, shown, f"不支持的案件库：{scheme}；可用 sqlite:///文件 或 postgresql://用户@主机/库",
+                        f"unsupported case ledger: {scheme}; use sqlite:///FILE or postgresql://USER@HOST/DB")
         try:
             if self.url.startswith("sqlite"):
                 self.engine = create_engine(self.url, connect_args={"timeout": 30})
@@ -93,6 +101,8 @@ class Ledger:
             shown = make_url(self.url).render_as_string(hide_password=True)  # never print a password
             raise error(LedgerError, shown, f"无法打开案件库：{exc.orig}",
                         f"cannot open the case ledger: {exc.orig}") from None
+        except (ArgumentError, ValueError) as exc:  # a malformed URL (bad port, stray characters)
+            raise error(LedgerError, "--db", f"案件库 URL 无效：{exc}", f"invalid case ledger URL: {exc}") from None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -125,6 +135,7 @@ class Ledger:
 
     def open_many(self, openings: list[Opening], *, actor: str, inspections_rows: list[dict] = ()) -> list[tuple[int, bool]]:
         """Open cases (one transaction); a finding already in the ledger is left as it is."""
+        _check_actor(actor)
         try:
             return self._open_many(openings, actor, inspections_rows)
         except IntegrityError:  # another process opened one of these findings at the same moment
@@ -141,9 +152,24 @@ class Ledger:
                                          .where(cases.c.natural_key.in_(keys))).all()) if keys else {}
             for row in inspections_rows:
                 seen = conn.execute(select(inspections.c.id).where(inspections.c.record_id == row["record_id"],
-                                                                   inspections.c.ruleset == row["ruleset"])).first()
+                                                                   inspections.c.ruleset == row["ruleset"],
+                                                                   inspections.c.enterprise_key == row["enterprise_key"])).first()
                 if seen is None:
                     conn.execute(insert(inspections).values(**row))
+            stored = {k: (f, d) for k, f, d in conn.execute(
+                select(cases.c.natural_key, cases.c.finding, cases.c.found_on).where(cases.c.natural_key.in_(keys)))} \
+                if keys else {}
+            conflicts = [o for o in openings if o.natural_key in stored
+                         and (orjson.loads(stored[o.natural_key][0]) != orjson.loads(_json(o.finding))
+                              or stored[o.natural_key][1] != o.found_on)]
+            if conflicts:  # the same enterprise, record and rule, other facts: never merged in silence
+                o = conflicts[0]
+                raise error(ConflictError, f"record {o.record_id}",
+                            f"记录 {o.record_id}（{o.rule}）此前已以不同内容提交并立案（案件 #{existing[o.natural_key]}）；"
+                            f"更正请用新的记录编号，或在原案件上办理；本次未写入任何内容（共 {len(conflicts)} 处冲突）",
+                            f"record {o.record_id} ({o.rule}) was submitted before with different content and has case "
+                            f"#{existing[o.natural_key]}; submit a correction under a new record id or act on that case; "
+                            f"nothing was written ({len(conflicts)} conflicts)")
             for o in openings:
                 if o.natural_key in existing:
                     out.append((existing[o.natural_key], False))
@@ -183,7 +209,9 @@ class Ledger:
         if row is None:
             raise error(CaseNotFound, str(case_id), f"案件 {case_id} 不存在（用 hazardrules case list 查看）",
                         f"no case {case_id} in the ledger (see hazardrules case list)")
-        return dict(row)
+        if conn is not None:  # a transition: it checks the cached version itself and replays the events
+            return dict(row)
+        return _with(self.engine, lambda c: _replayed(c, [dict(row)]))[0]
 
     def events(self, case_id: int, conn=None) -> list[Event]:
         """The case's append-only history, in order."""
@@ -202,22 +230,28 @@ class Ledger:
 
     def list_cases(self, *, state: str | None = None, open_only: bool = False, region: str | None = None,
                    limit: int | None = None) -> list[dict]:
+        """Cases with state, level, deadline and closing date replayed from their events.
+
+        The events are the one source of truth: the cached columns of ``cases`` serve the
+        optimistic-concurrency check only, so an edited ``cases.state`` cannot make this list and
+        ``report`` (which replays too) disagree. Filters apply to the replayed state.
+        """
         q = select(cases).order_by(cases.c.id)
-        if state:
-            q = q.where(cases.c.state == state)
-        if open_only:
-            q = q.where(cases.c.state.in_(sorted(OPEN_STATES)))
         if region:
             q = q.where(cases.c.region_code.startswith(region))
-        if limit:
-            q = q.limit(limit)
         with self.engine.connect() as conn:
-            return [dict(r) for r in conn.execute(q).mappings().all()]
+            rows = _replayed(conn, [dict(r) for r in conn.execute(q).mappings().all()])
+        if state:
+            rows = [r for r in rows if r["state"] == state]
+        if open_only:
+            rows = [r for r in rows if r["state"] in OPEN_STATES]
+        return rows[:limit] if limit else rows
 
     # -- moving a case ------------------------------------------------------------------------
     def append(self, case_id: int, steps: list[tuple[str, dict]], *, actor: str, on: date,
                hooks: Hooks | None = None) -> CaseState:
         """Append one or more events atomically; return the new state. Nothing is written on error."""
+        _check_actor(actor)
         hooks = hooks or Hooks()
         try:
             with self.engine.begin() as conn:
@@ -266,6 +300,12 @@ def _conflict(case_id: int) -> ConflictError:
                  "look at its new state and retry")
 
 
+def _check_actor(actor) -> None:
+    if not isinstance(actor, str) or not actor.strip() or "\x00" in actor or len(actor) > 120:
+        raise error(LedgerError, "--by", "操作人应为 1–120 个字符的文字，且不含 NUL 字符",
+                    "the actor must be text of 1-120 characters without NUL characters")
+
+
 def _with(engine, fn):
     with engine.connect() as conn:
         return fn(conn)
@@ -275,3 +315,19 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
+
+
+def _replayed(conn, rows: list[dict]) -> list[dict]:
+    """``rows`` of ``cases`` with state, level, deadline and closed_on folded from their events."""
+    if not rows:
+        return rows
+    ids = [r["id"] for r in rows]
+    by_case: dict[int, list[Event]] = {i: [] for i in ids}
+    for i in range(0, len(ids), 500):  # bounded IN lists
+        for r in conn.execute(select(case_events).where(case_events.c.case_id.in_(ids[i:i + 500]))
+                              .order_by(case_events.c.case_id, case_events.c.seq)).mappings():
+            by_case[r["case_id"]].append(Event(r["seq"], r["kind"], r["actor"], r["on_date"], orjson.loads(r["data"])))
+    for row in rows:
+        state = replay(by_case[row["id"]])
+        row.update(state=state.state, level=state.level, deadline=state.deadline, closed_on=state.closed_on)
+    return rows

@@ -5,7 +5,11 @@ keep the two in step (a test compares the migrated schema with this metadata).
   ``version`` is the optimistic-concurrency counter every transition checks and bumps.
 - ``case_events``: append-only history, ``(case_id, seq)`` unique, so two writers cannot both
   append the same next step.
-- ``inspections``: one row per checked record (the denominator of 每千次检查发现重大隐患数量).
+- ``inspections``: one row per checked record of an enterprise (the denominator of 每千次检查发现重大隐患数量).
+
+``case_events`` and ``inspections`` are append-only and ``cases`` rows are never deleted: the
+database refuses every statement kind that could rewrite them (migrations 0002, reliability_0004;
+see docs/security.md for the grants the database user must not have).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ metadata = MetaData()
 cases = Table(
     "cases", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("natural_key", String(300), nullable=False, unique=True),  # record_id | rule
+    Column("natural_key", String(300), nullable=False, unique=True),  # v2:sha256([ruleset, enterprise, record_id, rule])
     Column("record_id", String(200), nullable=False),
     Column("ruleset", String(80), nullable=False),
     Column("edition", String(40)),
@@ -69,7 +73,8 @@ inspections = Table(
     Column("enterprise_name", String(300)),
     Column("major_count", Integer, nullable=False),
     Column("general_count", Integer, nullable=False),
-    UniqueConstraint("record_id", "ruleset", name="uq_inspections_record"),
+    Column("enterprise_key", String(64), nullable=False, server_default="-"),  # service.enterprise_key
+    UniqueConstraint("record_id", "ruleset", "enterprise_key", name="uq_inspections_record"),
 )
 
 # -- the HTTP service (``hazardrules serve``) ------------------------------------------------------

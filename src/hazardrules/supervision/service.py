@@ -7,8 +7,11 @@ id) raises before anything is written.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from functools import lru_cache
+
+import orjson
 
 from ..errors import RecordError, diag, shown
 from . import facts as facts_mod
@@ -57,6 +60,27 @@ def checked_enterprise(enterprise: dict | None, where: str) -> dict:
     return ent
 
 
+LATEST_CASE_DATE = date(2199, 12, 31)  # far beyond any real inspection; deadlines + escalations stay < 9999
+
+
+def enterprise_key(ent: dict) -> str:
+    """Who a record belongs to: ``cc:<统一社会信用代码>``, else a hash of name and region, else ``-``.
+
+    Part of a case's identity: two enterprises may number their records alike (migration
+    reliability_0004 computes the same key for existing rows).
+    """
+    if ent.get("credit_code"):
+        return f"cc:{ent['credit_code']}"
+    if ent.get("name"):
+        return "nr:" + hashlib.sha256(f"{ent['name']}\x00{ent.get('region_code') or ''}".encode()).hexdigest()[:40]
+    return "-"
+
+
+def natural_key(ruleset: str, ekey: str, record_id: str, rule: str) -> str:
+    """A case's identity, fixed length whatever the names: one case per enterprise, record and rule."""
+    return "v2:" + hashlib.sha256(orjson.dumps([ruleset, ekey, record_id, rule])).hexdigest()
+
+
 def build_openings(determinations, ledger: Ledger, today: date, *, policy: str | None = None,
                    reasoner: str | None = None) -> tuple[list[Opening], list[dict]]:
     """Route every finding of every determination; validate everything before anything is written."""
@@ -72,11 +96,17 @@ def build_openings(determinations, ledger: Ledger, today: date, *, policy: str |
         pol = policy_for(ent.get("region_code"), policy)
         router = router_for(pol, reasoner)
         found_on = det.inspection_date or today
+        if not date(1949, 10, 1) <= found_on <= LATEST_CASE_DATE:  # deadlines and escalations are computed from it
+            raise RecordError(diag("bad_date", f"{where} inspection_date",
+                                   f"检查日期 {found_on} 不在可立案的范围内（1949-10-01 至 {LATEST_CASE_DATE}）",
+                                   f"inspection date {found_on} is outside the range cases can be opened for "
+                                   f"(1949-10-01 to {LATEST_CASE_DATE})"))
         found_by = getattr(det, "found_by", None) or ent.get("found_by") or "county"  # record key, else legacy
         findings = [f for f in det.findings if f.kind == "major" or pol.open_general_cases]
         majors = sum(1 for f in det.findings if f.kind == "major")
         tier = router.tier(facts_mod.tier_facts(sector=det.ruleset, major_count=majors, enterprise=ent))
-        inspections.append(dict(record_id=det.record_id, ruleset=det.ruleset, inspection_date=found_on,
+        ekey = enterprise_key(ent)
+        inspections.append(dict(record_id=det.record_id, ruleset=det.ruleset, enterprise_key=ekey, inspection_date=found_on,
                                 source=SOURCE_OF.get(found_by, "inspection"), credit_code=ent.get("credit_code"),
                                 region_code=ent.get("region_code"), enterprise_name=ent.get("name"),
                                 major_count=majors, general_count=len(det.findings) - majors))
@@ -88,7 +118,8 @@ def build_openings(determinations, ledger: Ledger, today: date, *, policy: str |
                                               major_count=majors)
             decision = router.route_opening(partial, found_on)
             openings.append(Opening(
-                natural_key=f"{det.ruleset}|{det.record_id}|{f.rule}", record_id=det.record_id, ruleset=det.ruleset,
+                natural_key=natural_key(det.ruleset, ekey, det.record_id, f.rule), record_id=det.record_id,
+                ruleset=det.ruleset,
                 edition=det.edition, ruleset_version=det.version, digest=det.digest, rule=f.rule, cite=f.cite,
                 title=f.title, hazard_class=hclass, source=SOURCE_OF.get(found_by, "inspection"), enterprise=ent,
                 found_on=found_on, finding={"group": f.group, "evidence": f.evidence, "units": list(f.units)},

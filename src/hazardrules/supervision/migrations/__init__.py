@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 
 HERE = Path(__file__).parent
-HEAD = "serve_0003"
+HEAD = "reliability_0004"
 
 
 def _config():
