@@ -18,7 +18,10 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = sorted(
     next(p for p in sorted(d.glob("*.yaml")) if not p.name.endswith(".expected.yaml"))
     for d in (ROOT / "fixtures").iterdir() if d.is_dir() and any(d.glob("*.yaml"))
-) + [ROOT / "fixtures/hazardous-chemicals/ammonia-plant.yaml", ROOT / "fixtures/coal-mine/over-capacity.yaml"]
+) + [ROOT / "fixtures/hazardous-chemicals/ammonia-plant.yaml", ROOT / "fixtures/coal-mine/over-capacity.yaml",
+     # AQ 3067-2026 (three lists of units) and civil explosives (lists with dates: appointments, scrapping)
+     ROOT / "fixtures/hazardous-chemicals/aq3067-nitration-fine-chemicals.yaml",
+     ROOT / "fixtures/civil-explosives/clean-producer-at-thresholds.yaml"]
 
 
 @pytest.fixture(scope="module")
