@@ -1,7 +1,8 @@
 """Finding rulesets on disk: which directory, which files are editions, parts and policies.
 
 Layout: ``<rules dir>/<ruleset-id>/<edition>.yaml`` (root, key ``ruleset:``), optional part files
-(key ``part_of:``) beside it, and ``<rules dir>/policies/*.yaml`` (key ``policy:``). The default
+(key ``part_of:``) beside it, ``<rules dir>/policies/*.yaml`` (key ``policy:``) and
+``<rules dir>/calendars/*.yaml`` (key ``calendar:``, holidays for working-day deadlines). The default
 directory is ``$HAZARDRULES_RULES``, else the rulesets installed with the package, else the source
 checkout's ``rulesets/``.
 """
@@ -17,6 +18,9 @@ from .errors import LoadError, diag
 
 if TYPE_CHECKING:
     from .loader import YamlDoc
+
+
+NOT_RULESETS = ("policies", "calendars")  # folders of the rules dir that hold no ruleset
 
 
 def default_rules_dir() -> Path:
@@ -68,10 +72,12 @@ def scan(paths: list[Path], *, ruleset_id: str | None = None) -> tuple[list[Edit
                 parts.append(doc)
             elif isinstance(data, dict) and "policy" in data:
                 policies.append(doc)
+            elif isinstance(data, dict) and "calendar" in data:
+                continue  # holiday calendars (supervision deadlines in working days) are read by supervision
             else:
                 raise LoadError(diag("unknown_document", doc.where(()),
-                                     "不是规则集文件：顶层应有 ruleset:、part_of: 或 policy:",
-                                     "not a ruleset file: expected a top-level ruleset:, part_of: or policy: key"))
+                                     "不是规则集文件：顶层应有 ruleset:、part_of:、policy: 或 calendar:",
+                                     "not a ruleset file: expected a top-level ruleset:, part_of:, policy: or calendar: key"))
     for doc in parts:
         po = doc.data.get("part_of") or {}
         key = (str(po.get("ruleset")), str(po.get("edition"))) if isinstance(po, dict) else None
@@ -83,7 +89,7 @@ def scan(paths: list[Path], *, ruleset_id: str | None = None) -> tuple[list[Edit
 
 
 def list_ruleset_ids(rules_dir: Path) -> list[str]:
-    return sorted(p.name for p in rules_dir.iterdir() if p.is_dir() and p.name != "policies" and yaml_files(p))
+    return sorted(p.name for p in rules_dir.iterdir() if p.is_dir() and p.name not in NOT_RULESETS and yaml_files(p))
 
 
 def shown_path(p: Path) -> str:

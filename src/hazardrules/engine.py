@@ -138,7 +138,8 @@ class Engine:
         """
         rs, facts = self.prepare(record, where=where, edition=edition, coerce=coerce)
         return Determination(rs, facts, rs.evaluate_facts(facts), _str_or_none(record.get("record_id")),
-                             parse_date(record.get("inspection_date")), record.get("enterprise"), record.get("found_by"))
+                             parse_date(record.get("inspection_date")), record.get("enterprise"), record.get("found_by"),
+                             record.get("supervision"))
 
     def evaluate_many(self, records: Iterable[dict], *, edition: str | None = None) -> Iterator[Determination | HazardRulesError]:
         """Stream: one result per record, in order; a bad record yields its error, never stops the stream."""

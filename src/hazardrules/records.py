@@ -19,7 +19,8 @@ from .expr.fields import Field, FieldTable
 from .limits import MAX_MAGNITUDE
 from .loader import DigitText
 
-ENVELOPE_KEYS = ("ruleset", "edition", "record_id", "inspection_date", "found_by", "enterprise", "inspectors", "facts")
+ENVELOPE_KEYS = ("ruleset", "edition", "record_id", "inspection_date", "found_by", "enterprise", "supervision", "inspectors",
+                 "facts")
 FOUND_BY = {"self_check": "企业自查", "county": "县级检查", "city": "市级检查", "province": "省级检查",
             "national": "国家级检查", "report": "举报"}
 
@@ -94,6 +95,10 @@ def check_envelope(record: Any, where: str) -> dict:
     if record_id is not None and (isinstance(record_id, bool) or not isinstance(record_id, (str, int, float))):
         problems.append(diag("bad_record_id", f"{where} record_id", f"record_id 应为文字或数值，实际为 {shown(record_id)}",
                              f"record_id must be text or a number, got {shown(record_id)}"))
+    supervision = record.get("supervision")
+    if supervision is not None and not isinstance(supervision, dict):
+        problems.append(diag("bad_supervision", f"{where} supervision", "supervision 应为映射（监管策略声明的事实: 值）",
+                             "supervision must be a mapping (facts the supervision policy declares: value)"))
     found_by = record.get("found_by")
     if found_by is not None and (not isinstance(found_by, str) or found_by not in FOUND_BY):
         allowed = "、".join(f"{k}（{v}）" for k, v in FOUND_BY.items())

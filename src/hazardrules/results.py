@@ -128,10 +128,12 @@ def _deferred_dict(d: dict, lang: str) -> dict:
 class Determination:
     """The verdict on one record under one edition of one standard."""
 
-    __slots__ = ("_rs", "facts", "statuses", "record_id", "inspection_date", "enterprise", "found_by", "_findings")
+    __slots__ = ("_rs", "facts", "statuses", "record_id", "inspection_date", "enterprise", "found_by", "supervision",
+                 "_findings")
 
     def __init__(self, rs: CompiledRuleset, facts: dict, statuses: tuple, record_id: str | None = None,
-                 inspection_date: date | None = None, enterprise: dict | None = None, found_by: str | None = None):
+                 inspection_date: date | None = None, enterprise: dict | None = None, found_by: str | None = None,
+                 supervision: dict | None = None):
         self._rs = rs
         self.facts = facts
         self.statuses = statuses
@@ -139,6 +141,7 @@ class Determination:
         self.inspection_date = inspection_date
         self.enterprise = enterprise or {}
         self.found_by = found_by  # who found it (企业自查, 县级检查, …): supervision routes on it
+        self.supervision = supervision or {}  # facts the jurisdiction's supervision policy routes on
         self._findings = None
 
     # -- identity of the decision ----------------------------------------------------------------

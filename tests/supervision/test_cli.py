@@ -67,7 +67,8 @@ def test_same_actor_review_refused(ledger):
 def test_sweep_twice_changes_nothing_the_second_time(ledger):
     first = run("case", "sweep", "--today", "2026-11-13", "--db", ledger)
     # both major cases (deadline 2026-11-12) go county -> city; the general one (30 days) gets listed at county
-    assert first.count("county -> city 通报") == 2 and "none -> county 通报" in first and "处理 3 个" in first
+    assert first.count("旗县级挂牌督办 → 盟市级挂牌督办 通报") == 2 and "未挂牌 → 旗县级挂牌督办 通报" in first
+    assert "处理 3 个" in first and "county" not in first  # level names, never ids, in Chinese mode
     second = run("case", "sweep", "--today", "2026-11-13", "--db", ledger)
     assert "处理 0 个" in second
 

@@ -83,6 +83,7 @@ def test_same_actor_cannot_review_own_rectification(sqlite_url, det, finding):
 
 
 def test_unknown_case(sqlite_url):
+    Ledger(sqlite_url).close()  # an existing, empty ledger
     with pytest.raises(HazardRulesError) as exc:
         step(sqlite_url, 4242, "closed", actor="x", on=TODAY)
     assert exc.value.code == "case_not_found"

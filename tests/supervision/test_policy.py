@@ -20,12 +20,15 @@ def policies():
 def test_shipped_policies_and_defaults(policies):
     assert set(policies) == {"national", "inner-mongolia"}
     im = policies["inner-mongolia"]
-    assert im.is_default and im.chain == ("inner-mongolia", "national")
+    assert im.chain == ("inner-mongolia", "national") and "nat.list.county" in im.adopted and not im.offered
+    assert policies["national"].baseline and not im.baseline
     assert im.levels["city"]["label"] == "盟市级挂牌督办"
     # the IM override replaced the national floor rule in place (same id, tier red)
     floor = [r for r in im.rules if r.id == "nat.tier.major-floor"]
     assert len(floor) == 1 and floor[0].effect == {"tier": "red"}
-    assert policies["national"].section("tier_rules")[0].effect == {"tier": "orange"}
+    # the baseline only offers its assumed rules: as a jurisdiction it applies none of them
+    assert "nat.tier.major-floor" in policies["national"].offered
+    assert all(not r.assumption for r in policies["national"].rules)
 
 
 def test_every_rule_says_whether_it_is_an_assumption(policies):
@@ -46,7 +49,8 @@ def test_shipped_examples_pass_under_both_reasoners(policies, pid):
 def test_selection_by_region(policies):
     assert select_policy(policies, "150602").id == "inner-mongolia"
     assert select_policy(policies, "530102").id == "national"
-    assert select_policy(policies, None).id == "inner-mongolia"  # the default jurisdiction
+    assert select_policy(policies, None).id == "national"  # no default jurisdiction unless the user sets one
+    assert select_policy(policies, None, default="inner-mongolia").id == "inner-mongolia"
     with pytest.raises(HazardRulesError, match="没有编号为 nope"):
         select_policy(policies, None, "nope")
 

@@ -133,13 +133,26 @@ def _write_crash_report() -> str:
               help="规则集目录（默认：随包安装的规则集）/ rulesets directory (default: the shipped ones)")
 @click.option("--lang", type=click.Choice(["zh", "en"]), envvar="HAZARDRULES_LANG", default="zh", show_default=True,
               help="输出语言 / output language")
+@click.option("--jurisdiction", envvar="HAZARDRULES_JURISDICTION", default=None, metavar="POLICY",
+              help="默认辖区：记录无行政区划代码时采用的监管策略（如 inner-mongolia）；不设则层级为未确定 / "
+                   "default jurisdiction (policy id) for records without a region code; unset = undetermined")
 @click.version_option(package_name="hazardrules")
 @click.pass_context
-def main(ctx, rules_dir, lang):
+def main(ctx, rules_dir, lang, jurisdiction):
     """hazardrules —— 重大事故隐患判定。Determine major accident hazards (重大事故隐患) by the official standards."""
     ctx.ensure_object(dict)
     ctx.obj["rules_dir"] = rules_dir
     ctx.obj["lang"] = lang
+    ctx.obj["jurisdiction"] = jurisdiction
+
+
+def settings_from(ctx):
+    """Supervision settings of this invocation: ``--rules`` reaches the policies and the holiday
+    calendar in that directory; ``--jurisdiction`` is the user's default jurisdiction."""
+    from ..supervision.context import Settings
+
+    obj = ctx.find_root().obj or {}
+    return Settings.resolve(Settings(rules_dir=obj.get("rules_dir"), jurisdiction=obj.get("jurisdiction")))
 
 
 def say(text="", **kwargs) -> None:

@@ -12,7 +12,7 @@ import orjson
 
 from ..supervision import service
 from ..supervision.lifecycle import EVENTS, STATES
-from . import say
+from . import say, settings_from
 
 CASE_ID = click.IntRange(1, 2**63 - 1)  # the ledger's integer keys: a larger number is no case, not an overflow
 
@@ -49,7 +49,7 @@ def list_cmd(ctx, db_url, state, open_only, region, fmt):
     """列出案件。List cases."""
     from ..supervision.ledger import Ledger
 
-    with Ledger(db_url) as ledger:
+    with Ledger(db_url, create=False) as ledger:
         rows = ledger.list_cases(state=state, open_only=open_only, region=region)
     lang = _lang(ctx)
     if fmt == "json":
@@ -60,8 +60,10 @@ def list_cmd(ctx, db_url, state, open_only, region, fmt):
     if not rows:
         say("没有案件" if lang == "zh" else "no cases")
         return
+    settings = settings_from(ctx)
     for r in rows:
-        say(f"#{r['id']:<5} {_state_label(r['state'], lang):<8} {r['level']:<8} "
+        level = service.labels(r["policy"], lang, settings)[0].get(r["level"], r["level"])
+        say(f"#{r['id']:<5} {_state_label(r['state'], lang):<8} {level:<10} "
                    f"{(r['deadline'] or '—')!s:<10}  {r['rule']:<18} {r['enterprise_name'] or ''}")
 
 
@@ -74,7 +76,7 @@ def show_cmd(ctx, db_url, case_id, fmt):
     """案件详情与完整事件历史。Show a case and its event history."""
     from ..supervision.ledger import Ledger
 
-    with Ledger(db_url) as ledger:
+    with Ledger(db_url, create=False) as ledger:
         row = ledger.case_row(case_id)
         history = ledger.history(case_id)
     routing = orjson.loads(row["routing"])
@@ -86,14 +88,20 @@ def show_cmd(ctx, db_url, case_id, fmt):
         return
     lang = _lang(ctx)
     zh = lang == "zh"
-    levels, targets = service.labels(row["policy"], lang)
+    settings = settings_from(ctx)
+    levels, targets = service.labels(row["policy"], lang, settings)
     say(f"案件 #{row['id']}  {row['enterprise_name'] or ''}" if zh else f"case #{row['id']}  {row['enterprise_name'] or ''}")
     say(f"  {'条款' if zh else 'clause'}: {row['cite']}  ({row['rule']})  {row['title']}")
     say(f"  {'状态' if zh else 'state'}: {_state_label(row['state'], lang)}   "
                f"{'挂牌督办' if zh else 'listing'}: {levels.get(row['level'], row['level'])}   {'整改期限' if zh else 'deadline'}: {row['deadline']}")
+    if row["level"] == "unknown":
+        reason = _current_reason(history) or routing.get("level_reason") or {}
+        say(f"  {'挂牌督办层级：未确定' if zh else 'listing level: undetermined'}（{reason.get(lang, '')}）")
+    if routing.get("jurisdiction_text"):
+        say(f"  {'辖区' if zh else 'jurisdiction'}: {routing['jurisdiction_text']}")
     if routing.get("tier"):
         tier = routing["tier"]["tier"]
-        info = service.tier_label(row["policy"], tier, lang)
+        info = service.tier_label(row["policy"], tier, lang, settings)
         say(f"  {'风险分级（检查时）' if zh else 'control tier (at inspection)'}: {info}")
     say(f"  {'交办' if zh else 'assigned to'}: {('、' if zh else ', ').join(targets.get(t, t) for t in routing['targets'])}   "
                f"{'策略' if zh else 'policy'}: {routing['policy']} {routing['policy_version']} ({routing['reasoner']})")
@@ -107,6 +115,14 @@ def show_cmd(ctx, db_url, case_id, fmt):
         say(f"    {e['seq']:>3} {e['on_date']} {label:<10} {e['actor']:<12} {orjson.dumps(extra).decode() if extra else ''}")
 
 
+def _current_reason(history) -> dict | None:
+    """The latest stated reason why the level is undetermined (grading may have changed it)."""
+    for e in reversed(history):
+        if "level_reason" in e["data"]:
+            return e["data"]["level_reason"]
+    return None
+
+
 def _mover(name: str, kind: str, helps: str, *, fail_flag: bool = False):
     @case.command(name, help=helps)
     @db_option
@@ -118,7 +134,8 @@ def _mover(name: str, kind: str, helps: str, *, fail_flag: bool = False):
     @click.pass_context
     def command(ctx, db_url, case_id, actor, on, note, fail):
         actual = "review_failed" if (fail and fail_flag) else kind
-        out = service.step(db_url, case_id, actual, actor=actor, on=on.date(), data={"note": note} if note else None)
+        out = service.step(db_url, case_id, actual, actor=actor, on=on.date(), data={"note": note} if note else None,
+                           settings=settings_from(ctx))
         lang = _lang(ctx)
         say(f"案件 #{case_id}：{_state_label(out['state'], lang)}（期限 {out['deadline']}）" if lang == "zh"
                    else f"case #{case_id}: {_state_label(out['state'], lang)} (deadline {out['deadline']})")
@@ -137,7 +154,8 @@ def _mover(name: str, kind: str, helps: str, *, fail_flag: bool = False):
 def extend_cmd(ctx, db_url, case_id, deadline, actor, on, note):
     """延长整改期限。Extend the deadline of an open case."""
     data = {"deadline": deadline.date().isoformat(), **({"note": note} if note else {})}
-    out = service.step(db_url, case_id, "deadline_extended", actor=actor, on=on.date(), data=data)
+    out = service.step(db_url, case_id, "deadline_extended", actor=actor, on=on.date(), data=data,
+                       settings=settings_from(ctx))
     say(f"案件 #{case_id}：整改期限延至 {out['deadline']}" if _lang(ctx) == "zh"
                else f"case #{case_id}: deadline extended to {out['deadline']}")
 
@@ -156,12 +174,15 @@ _mover("reopen", "reopened", "重新打开已销号案件。Reopen a closed case
 @click.pass_context
 def sweep_cmd(ctx, db_url, today, actor):
     """逾期巡查：逾期案件提级督办并通报；重复运行不会重复处理。Escalate overdue cases (idempotent)."""
-    done = service.sweep(db_url, today.date(), actor=actor)
+    done = service.sweep(db_url, today.date(), actor=actor, settings=settings_from(ctx))
     zh = _lang(ctx) == "zh"
+    lang = _lang(ctx)
+    settings = settings_from(ctx)
     for d in done:
         if d.get("conflict"):
             say(f"#{d['case']}: " + ("与其他操作冲突，下次巡查再处理" if zh else "conflict with another change; left for the next sweep"))
             continue
-        say(f"#{d['case']}: {d['from_level']} -> {d['to_level']}"
+        names = service.labels(d.get("policy", ""), lang, settings)[0]
+        say(f"#{d['case']}: {names.get(d['from_level'], d['from_level'])} → {names.get(d['to_level'], d['to_level'])}"
                    + ((" 通报" if zh else " notice") if d["notified"] else "") + f"  ({d['deadline']})")
     say(f"处理 {len(done)} 个逾期案件" if zh else f"{len(done)} overdue cases handled")

@@ -11,7 +11,7 @@ import orjson
 from ..errors import HazardRulesError
 from ..inputs import read_records
 from ..results import Determination
-from . import EXIT_BAD, EXIT_FOUND, EXIT_INCOMPLETE, EXIT_OK, engine_from, lang_option, say_lines
+from . import EXIT_BAD, EXIT_FOUND, EXIT_INCOMPLETE, EXIT_OK, engine_from, lang_option, say, say_lines, settings_from
 from .render import render_determination
 
 
@@ -42,7 +42,9 @@ def check(ctx, files, fmt, edition, verbose, exit_zero, open_cases, db_url, toda
         raise click.UsageError("pdf 判定书需要 -o 文件名.pdf / a pdf needs -o FILE.pdf")
     day = _parse_day(today)  # a bad option is refused before any work
     engine = engine_from(ctx)
+    settings = settings_from(ctx)
     results: list[Determination] = []  # kept only for --open-cases (every inspection is counted)
+    deferred: list[tuple[Determination, dict]] = []  # JSON with --open-cases: written once the cases are known
     printed: list[tuple[Determination, dict]] = []  # what the 判定书 shows: determination and its record
     bad = found = incomplete = False
     stream = _JsonStream(sys.stdout.buffer) if fmt == "json" else None
@@ -55,6 +57,7 @@ def check(ctx, files, fmt, edition, verbose, exit_zero, open_cases, db_url, toda
                     if isinstance(record, HazardRulesError):
                         raise record
                     det = engine.evaluate(record, where=where, edition=edition)
+                    tier = _tier(det, settings)  # every record gets its control tier (分级管控), or why not
                 except HazardRulesError as exc:
                     bad = True
                     click.echo(exc.render(lang), err=True)
@@ -67,12 +70,13 @@ def check(ctx, files, fmt, edition, verbose, exit_zero, open_cases, db_url, toda
                 incomplete = incomplete or not det.complete
                 if fmt == "table":
                     click.echo(render_determination(det, lang, verbose))
-                    if det.major_hazard:
-                        say_lines(_tier_line(det, lang))
+                    say_lines(_tier_line(tier, lang))
+                elif fmt in ("json", "jsonl") and open_cases:
+                    deferred.append((det, tier))
                 elif fmt == "jsonl":
-                    _write_line(det.to_json(lang))
+                    _write_line(orjson.dumps(_body(det, tier, lang)))
                 elif stream is not None:
-                    stream.add(det.to_dict(lang))
+                    stream.add(_body(det, tier, lang))
                 else:
                     printed.append((det, record))
         except HazardRulesError as exc:
@@ -82,11 +86,23 @@ def check(ctx, files, fmt, edition, verbose, exit_zero, open_cases, db_url, toda
         if count == 0:  # an empty file judges nothing: never a silent "no major hazard"
             bad = True
             say_lines(f"{path}：文件中没有记录（0 条）" if lang == "zh" else f"{path}: the file holds no records (0)", err=True)
-    if stream is not None:
-        stream.close()
     cases = []
     if open_cases:
-        cases = _open_cases(results, db_url, day, bad=bad, lang=lang)
+        cases = _open_cases(results, db_url, day, bad=bad, lang=lang, settings=settings)
+        if fmt == "table":
+            for c in cases:
+                say(_case_line(c, lang, settings))
+        of_record: dict = {}
+        for c in cases:
+            of_record.setdefault(c["record_id"], []).append(c)
+        for det, tier in deferred:  # JSON carries each record's cases
+            body = _body(det, tier, lang, of_record.get(det.record_id, []))
+            if fmt == "jsonl":
+                _write_line(orjson.dumps(body))
+            else:
+                stream.add(body)
+    if stream is not None:
+        stream.close()
     if fmt in ("pdf", "html") and printed:
         from .documents import write_determinations
 
@@ -130,7 +146,16 @@ class _JsonStream:
             self.out.write(b"\n]\n")
 
 
-def _open_cases(results: list, db_url, day, *, bad: bool, lang: str) -> list[dict]:
+def _body(det, tier: dict, lang: str, cases: list | None = None) -> dict:
+    """A determination's JSON with its control tier (and, with --open-cases, its cases)."""
+    body = det.to_dict(lang)
+    body["control_tier"] = tier
+    if cases is not None:
+        body["cases"] = cases
+    return body
+
+
+def _open_cases(results: list, db_url, day, *, bad: bool, lang: str, settings=None) -> list[dict]:
     """Open cases for the judged records and say exactly what was created, what existed and why not."""
     zh = lang == "zh"
     if bad:  # all or nothing: a rerun after the fix opens them (opening is idempotent)
@@ -143,7 +168,7 @@ def _open_cases(results: list, db_url, day, *, bad: bool, lang: str) -> list[dic
     from ..supervision import open_cases as open_all
 
     # every inspection is counted (the denominator of 每千次检查发现重大隐患数量); cases open for hazards only
-    cases = open_all(results, db_url, day)
+    cases = open_all(results, db_url, day, settings=settings)
     created = sum(1 for c in cases if c["created"])
     existing = len(cases) - created
     if zh:
@@ -180,15 +205,39 @@ def _parse_day(text: str | None) -> date:
     return day
 
 
-def _tier_line(det, lang: str) -> str:
-    """The control tier the jurisdiction's policy assigns (分级管控), under a major-hazard verdict."""
-    from ..supervision import control_tier
+def _tier(det, settings) -> dict:
+    from ..supervision.context import control_tier
 
-    tier = control_tier(det)
+    return control_tier(det, settings=settings)
+
+
+def _tier_line(tier: dict, lang: str) -> str:
+    """The control tier the jurisdiction's policy assigns (分级管控), or why it is undetermined,
+    and which jurisdiction decided it (so a default jurisdiction never acts unseen)."""
+    juris = tier["jurisdiction"] if lang == "zh" else tier["jurisdiction_en"]
+    if tier["id"] == "unknown":
+        why = (tier.get("reason") or {}).get(lang, "")
+        return (f"管控等级：未确定（{why}）  辖区：{juris}\n" if lang == "zh"
+                else f"Control tier: undetermined ({why})  jurisdiction: {juris}\n")
     if lang == "zh":
-        note = "（按本系统默认政策，非法定要求）" if tier.get("assumption") else ""
+        note = "（本系统假设的分级规则，非法定要求）" if tier.get("assumptions") or not tier.get("fired") else ""
         return (f"管控等级：{tier['color']}（{tier['label']}），由{tier['owner']}负责管控，"
-                f"每 {tier['interval_days']} 天排查一次{note}  [{tier['policy']}]\n")
-    note = " (our default policy, not a legal requirement)" if tier.get("assumption") else ""
+                f"每 {tier['interval_days']} 天排查一次{note}  辖区：{juris}\n")
+    note = " (our assumed grading, not a legal requirement)" if tier.get("assumptions") or not tier.get("fired") else ""
     return (f"Control tier: {tier['id']}, owned by the {tier.get('owner_en') or tier['owner']}, checked every "
-            f"{tier['interval_days']} days{note}  [{tier['policy']}]\n")
+            f"{tier['interval_days']} days{note}  jurisdiction: {juris}\n")
+
+
+def _case_line(c: dict, lang: str, settings) -> str:
+    """One opened case: id, 挂牌督办 level and deadline (or why they are undetermined)."""
+    from ..supervision.service import labels
+
+    levels, _ = labels(c["policy"], lang, settings)
+    level = levels.get(c["level"], c["level"])
+    if c["level"] == "unknown" and c.get("level_reason"):
+        level += f"（{c['level_reason'][lang]}）" if lang == "zh" else f" ({c['level_reason'][lang]})"
+    deadline = c["deadline"] or ("待定" if lang == "zh" else "pending")
+    new = "" if c["created"] else ("（已存在）" if lang == "zh" else " (already open)")
+    if lang == "zh":
+        return f"督办案件 #{c['case']}{new}  {c['record_id']} {c['rule']}  挂牌督办：{level}  整改期限：{deadline}  辖区：{c['jurisdiction']}"
+    return f"case #{c['case']}{new}  {c['record_id']} {c['rule']}  listing: {level}  deadline: {deadline}  jurisdiction: {c['jurisdiction']}"

@@ -52,6 +52,20 @@ def _compile_paths(ctx, paths, *, with_policies: bool = False):
     return (compiled, policies, errors) if with_policies else (compiled, errors)
 
 
+def say_marked(mark: str, text: str) -> None:
+    """A styled ✓/!/✗ mark (our own escape codes) before a line of data-bearing text (escaped)."""
+    from ..text import safe_text
+
+    click.echo(f"{mark} {safe_text(text)}")
+
+
+def _calendar(ctx):
+    """The holiday calendar of the rules directory in use (working-day deadlines in examples)."""
+    from ..supervision.calendar import load_calendar
+
+    return load_calendar(engine_from(ctx).rules_dir)
+
+
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("--strict", is_flag=True, help="把覆盖率警告当作错误 / treat lint warnings as errors")
@@ -62,21 +76,33 @@ def validate(ctx, paths, strict):
     from ..examples import lint
 
     lang = ctx.obj["lang"]
-    compiled, errors = _compile_paths(ctx, paths)
+    compiled, policies, errors = _compile_paths(ctx, paths, with_policies=True)
     warnings = 0
     for rs in compiled:
         found = lint(rs)
         warnings += len(found)
         mark = click.style("✓", fg="green") if not found else click.style("!", fg="yellow")
-        say(f"{mark} {rs.id} {rs.edition}：{len(rs.rules)} 条规则，{len(rs.elements)} 个要素，{len(rs.fields)} 个字段  {rs.path}"
-                   if lang == "zh" else f"{mark} {rs.id} {rs.edition}: {len(rs.rules)} rules, {len(rs.elements)} elements, "
+        say_marked(mark, f"{rs.id} {rs.edition}：{len(rs.rules)} 条规则，{len(rs.elements)} 个要素，{len(rs.fields)} 个字段  {rs.path}"
+                   if lang == "zh" else f"{rs.id} {rs.edition}: {len(rs.rules)} rules, {len(rs.elements)} elements, "
                    f"{len(rs.fields)} fields  {rs.path}")
         for w in found:
             say(f"    {w.where}: {w.rule}: {w.zh if lang == 'zh' else w.en}")
+    from ..supervision.examples import lint_policy
+
+    for pol in policies:  # supervision policies get the same treatment
+        found = lint_policy(pol, _calendar(ctx))
+        warnings += len(found)
+        mark = click.style("✓", fg="green") if not found else click.style("!", fg="yellow")
+        say_marked(mark, f"监管策略 {pol.id}：{len(pol.rules)} 条适用规则，{len(pol.offered)} 条待采纳的假设，"
+                   f"{len(pol.declared)} 个声明事实，{len(pol.examples)} 个示例" if lang == "zh" else
+                   f"policy {pol.id}: {len(pol.rules)} rules applied, {len(pol.offered)} assumptions offered, "
+                   f"{len(pol.declared)} declared facts, {len(pol.examples)} examples")
+        for w in found:
+            say(f"    {w[0]}: {w[1] if lang == 'zh' else w[2]}")
     for exc in errors:
         click.echo(click.style("✗ ", fg="red") + exc.render(lang), err=True)
-    say(f"{len(compiled)} 个版本有效，{len(errors)} 个有错误，{warnings} 个警告" if lang == "zh"
-               else f"{len(compiled)} editions valid, {len(errors)} with errors, {warnings} warnings")
+    say(f"{len(compiled)} 个版本有效，{len(policies)} 个监管策略有效，{len(errors)} 个有错误，{warnings} 个警告" if lang == "zh"
+               else f"{len(compiled)} editions valid, {len(policies)} policies valid, {len(errors)} with errors, {warnings} warnings")
     ctx.exit(EXIT_BAD if errors or (strict and warnings) else EXIT_OK)
 
 
@@ -94,7 +120,7 @@ def test_cmd(ctx, paths, verbose):
     compiled, policies, errors = _compile_paths(ctx, paths, with_policies=True)
     outcomes = []  # (ok, label, failure message) for every example, policies first
     for policy in policies:  # routing policies: every example under both reasoners
-        for r in run_policy_examples(policy):
+        for r in run_policy_examples(policy, calendar=_calendar(ctx)):
             outcomes.append((r.ok, f"{r.where} {r.name or ''} [{r.reasoner}]", "; ".join(r.problems)))
     for rs in compiled:
         for r in run_examples(rs):

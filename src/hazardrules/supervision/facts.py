@@ -22,10 +22,10 @@ DEFAULTS: dict = {
     "potential_deaths": 0, "potential_deaths_known": False, "cross_city_impact": False,
     "cross_county_impact": False, "ownership": "unknown", "found_by": "county", "level": "none",
     "days_overdue": 0, "prior_closed_same_clause": False, "months_since_prior_close": 0,
-    "lec_known": False, "lec_d": 0,
+    "lec_known": False, "lec_d": 0, "ls_known": False, "ls_r": 0,
 }
 # facts the enterprise block of a record may carry (everything else is derived)
-ENTERPRISE_FACTS = ("potential_deaths", "cross_city_impact", "cross_county_impact", "ownership", "lec_d")
+ENTERPRISE_FACTS = ("potential_deaths", "cross_city_impact", "cross_county_impact", "ownership", "lec_d", "ls_r")
 SOURCES = ("self_check", "inspection", "report")
 
 
@@ -36,13 +36,15 @@ def schema() -> FieldTable:
     return FieldTable.from_mapping(doc.data["fields"], doc, ("fields",))
 
 
-def complete(partial: dict) -> tuple[dict, list[str]]:
-    """Fill every missing fact with its default; return the facts and the names that were defaulted."""
+def complete(partial: dict, declared: tuple = ()) -> tuple[dict, list[str]]:
+    """Fill every missing base fact with its default; return the facts and the names that were
+    defaulted. Facts a policy declares (``declared``) are never defaulted: absent means unknown."""
     facts = dict(DEFAULTS)
     defaulted = [name for name in DEFAULTS if name not in partial]
-    facts.update(partial)
+    facts.update({k: v for k, v in partial.items() if not (k in declared and v is None)})
     facts["potential_deaths_known"] = bool(partial.get("potential_deaths_known", "potential_deaths" in partial))
     facts["lec_known"] = bool(partial.get("lec_known", "lec_d" in partial))
+    facts["ls_known"] = bool(partial.get("ls_known", "ls_r" in partial))
     return facts, defaulted
 
 
@@ -55,13 +57,15 @@ def months_between(earlier: date, later: date) -> int:
 
 
 def finding_facts(*, sector: str, rule: str, hazard_class: str, enterprise: dict, found_by: str,
-                  found_on: date, prior_close: date | None, major_count: int = 1) -> dict:
-    """Facts for opening a case on one finding (``prior_close``: last 销号 of the same clause)."""
+                  found_on: date, prior_close: date | None, major_count: int = 1, declared: dict | None = None) -> dict:
+    """Facts for opening a case on one finding (``prior_close``: last 销号 of the same clause;
+    ``declared``: values of the facts the policy declares, from the record's blocks)."""
     partial = {"stage": "opening", "sector": sector, "rule": rule, "hazard_class": hazard_class,
                "found_by": found_by, "major_count": major_count, "level": "none"}
     for name in ENTERPRISE_FACTS:
         if enterprise.get(name) is not None:
             partial[name] = enterprise[name]
+    partial.update(declared or {})
     if prior_close is not None:
         partial["prior_closed_same_clause"] = True
         partial["months_since_prior_close"] = months_between(prior_close, found_on)
@@ -70,16 +74,17 @@ def finding_facts(*, sector: str, rule: str, hazard_class: str, enterprise: dict
 
 def sweep_facts(opening_facts: dict, *, level: str, deadline: date, today: date) -> dict:
     """Facts for the overdue sweep: the opening facts with the current level and days overdue."""
-    partial = {k: v for k, v in opening_facts.items() if k in DEFAULTS}
+    partial = {k: v for k, v in opening_facts.items() if k != "stage"}
     partial.update(stage="sweep", level=level, days_overdue=max((today - deadline).days, 0))
     return partial
 
 
-def tier_facts(*, sector: str, major_count: int, enterprise: dict) -> dict:
+def tier_facts(*, sector: str, major_count: int, enterprise: dict, declared: dict | None = None) -> dict:
     """Facts for the control tier of one determination (an enterprise at one inspection)."""
     partial = {"stage": "tier", "sector": sector, "major_count": major_count,
                "hazard_class": "major" if major_count else "general"}
     for name in ENTERPRISE_FACTS:
         if enterprise.get(name) is not None:
             partial[name] = enterprise[name]
+    partial.update(declared or {})
     return partial

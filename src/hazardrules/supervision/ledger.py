@@ -77,12 +77,16 @@ class Opening:
     decision: object  # routing.Decision
     separate_reviewer: bool
     tier: dict | None = None  # control tier of the determination at this inspection
+    jurisdiction: str | None = None  # which jurisdiction's policy routed it, and how it was chosen
 
 
 class Ledger:
     """One database; cheap to create, holds a connection pool. Use as a context manager."""
 
-    def __init__(self, url: str | None = None, *, migrate: bool = True):
+    def __init__(self, url: str | None = None, *, migrate: bool = True, create: bool = True):
+        """``create=False``: the ledger must already exist (commands that only read or move cases);
+        a missing file or an empty database is then an error saying "no ledger at …", never a fresh
+        empty ledger that would report 动态清零 on nothing."""
         self.url = resolve_url(url)
         scheme = self.url.split("://", 1)[0]
         if scheme not in SUPPORTED_SCHEMES:
@@ -90,15 +94,26 @@ class Ledger:
             raise error(LedgerError, shown, f"不支持的案件库：{scheme}；可用 sqlite:///文件 或 postgresql://用户@主机/库",
                         f"unsupported case ledger: {scheme}; use sqlite:///FILE or postgresql://USER@HOST/DB")
         try:
+            shown = make_url(self.url).render_as_string(hide_password=True)  # never print a password
+        except (ArgumentError, ValueError) as exc:  # a malformed URL (bad port, stray characters)
+            raise error(LedgerError, "--db", f"案件库 URL 无效：{exc}", f"invalid case ledger URL: {exc}") from None
+        if not create:
+            _must_exist(self.url, shown)
+        try:
             if self.url.startswith("sqlite"):
                 self.engine = create_engine(self.url, connect_args={"timeout": 30})
                 event.listen(self.engine, "connect", _sqlite_pragmas)
             else:
                 self.engine = create_engine(self.url, pool_pre_ping=True)
+            if not create:
+                with self.engine.connect() as conn:
+                    empty = migrations.current(conn) is None
+                if empty:
+                    self.engine.dispose()
+                    raise _no_ledger(shown)
             if migrate:
                 migrations.upgrade(self.engine)
         except (OperationalError, DBAPIError) as exc:
-            shown = make_url(self.url).render_as_string(hide_password=True)  # never print a password
             raise error(LedgerError, shown, f"无法打开案件库：{exc.orig}",
                         f"cannot open the case ledger: {exc.orig}") from None
         except (ArgumentError, ValueError) as exc:  # a malformed URL (bad port, stray characters)
@@ -175,15 +190,18 @@ class Ledger:
                     out.append((existing[o.natural_key], False))
                     continue
                 d = o.decision
-                routing = dict(d.to_dict(), separate_reviewer=o.separate_reviewer, tier=o.tier)
+                routing = dict(d.to_dict(), separate_reviewer=o.separate_reviewer, tier=o.tier,
+                               jurisdiction_text=o.jurisdiction)
                 evs = [  # 立案 (with the routing decision), 双重交办, 整改期限
                     Event(1, "opened", actor, o.found_on, {
                         "level": d.level, "facts": o.facts, "policy": d.policy, "policy_digest": d.policy_digest,
-                        "reasoner": d.reasoner, "fired": [r["id"] for r in d.fired]}),
+                        "reasoner": d.reasoner, "fired": [r["id"] for r in d.fired],
+                        **({"level_reason": d.level_reason, "needs": list(d.needs)} if d.level_reason else {})}),
                     Event(2, "assigned", actor, o.found_on, {"targets": list(d.targets)}),
-                    Event(3, "deadline_set", actor, o.found_on, {"deadline": d.deadline.isoformat(),
-                                                                 "days": d.deadline_days}),
                 ]
+                if d.deadline is not None:  # no deadline while the level or the jurisdiction's rule is undetermined
+                    evs.append(Event(3, "deadline_set", actor, o.found_on, {"deadline": d.deadline.isoformat(),
+                                                                            "days": d.deadline_days}))
                 state = replay(evs)  # the cached row is, by construction, the fold of the events
                 case_id = conn.execute(insert(cases).values(
                     natural_key=o.natural_key, record_id=o.record_id, ruleset=o.ruleset, edition=o.edition,
@@ -292,6 +310,20 @@ class Ledger:
         """The state rebuilt from the events alone (optionally as of a date)."""
         self.case_row(case_id)
         return replay(self.events(case_id), until=until)
+
+
+def _no_ledger(shown: str) -> LedgerError:
+    return error(LedgerError, shown, f"没有案件库：{shown}（案件库由 check --open-cases 或 case add 建立；请检查 --db / HAZARDRULES_DB）",
+                 f"no ledger at {shown} (a ledger is created by check --open-cases or case add; check --db / HAZARDRULES_DB)")
+
+
+def _must_exist(url: str, shown: str) -> None:
+    """A SQLite ledger file must exist before a command that only reads or moves cases opens it."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = parsed.database
+        if path and path != ":memory:" and not os.path.exists(path):
+            raise _no_ledger(shown)
 
 
 def _conflict(case_id: int) -> ConflictError:

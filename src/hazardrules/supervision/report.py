@@ -9,7 +9,10 @@ Definitions (docs/supervision.md; all formulas are our assumptions, see standard
 - 企业自查发现占比: cases found by the enterprise's own check / all cases;
 - 逾期: cases still owed by the enterprise on ``end`` (not reported rectified, or sent back by 复核)
   with their deadline before ``end``;
-- 动态清零: on ``end`` every major case is closed or within an unexpired deadline (no major overdue).
+- 动态清零: on ``end`` every major case is closed or within an unexpired deadline (none overdue, none
+  still without a deadline because its level is undetermined);
+- 挂牌层级未确定: open cases whose listing level no rule could decide (counted apart, with reasons in
+  ``case show``).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ COLUMNS = [  # key, 中文, English
     ("major_per_1000_inspections", "每千次检查重大隐患", "major per 1000 inspections"),
     ("self_check_share", "企业自查发现占比", "found by self-check %"),
     ("overdue", "逾期", "overdue"),
+    ("level_undetermined", "挂牌层级未确定", "listing level undetermined"),
     ("dynamic_clearance", "动态清零", "dynamic clearance"),
 ]
 
@@ -69,7 +73,7 @@ def compute(db_url: str | None, *, end: date, start: date | None = None, by: str
             period: str = "month", region: str | None = None, sector: str | None = None) -> list[dict]:
     """One row per group with every metric; the last row is the total when grouping."""
     start = start or date.min
-    with Ledger(db_url) as ledger, ledger.engine.connect() as conn:
+    with Ledger(db_url, create=False) as ledger, ledger.engine.connect() as conn:
         q = select(cases).where(cases.c.found_on >= start, cases.c.found_on <= end)
         iq = select(inspections).where(inspections.c.inspection_date >= start, inspections.c.inspection_date <= end)
         if region:
@@ -98,6 +102,10 @@ def compute(db_url: str | None, *, end: date, start: date | None = None, by: str
             over = is_overdue(state, end)
             g["overdue"] += over
             g["major_overdue"] += over and cls == "major"
+            still_open = state.state not in ("closed", None)
+            g["level_undetermined"] += still_open and state.level == "unknown"
+            # an open major case without a deadline is not "within an unexpired deadline"
+            g["major_no_deadline"] += still_open and cls == "major" and state.deadline is None
     for i in insp:
         for key in {_key(by, period, ruleset=i["ruleset"], region=i["region_code"], on=i["inspection_date"]), "__total__"}:
             groups[key]["inspections"] += 1
@@ -115,7 +123,8 @@ def compute(db_url: str | None, *, end: date, start: date | None = None, by: str
             "major_per_1000_inspections": round(1000.0 * g["found_major"] / g["inspections"], 1) if g["inspections"] else None,
             "self_check_share": _pct(g["self_check"], total),
             "overdue": g["overdue"],
-            "dynamic_clearance": g["major_overdue"] == 0,
+            "level_undetermined": g["level_undetermined"],
+            "dynamic_clearance": g["major_overdue"] == 0 and g["major_no_deadline"] == 0,
         })
     return out
 
