@@ -85,10 +85,12 @@ def policy_by_id(policy_id: str, settings: Settings) -> Policy:
     return jurisdiction_for(None, settings, policy_id).policy
 
 
-def checked_enterprise(enterprise: dict | None, where: str) -> dict:
-    """Validate the identity fields of a record's ``enterprise`` block; return a normalised copy."""
+def checked_enterprise(enterprise: dict | None, where: str, *, credit_code: bool = True) -> dict:
+    """Validate the identity fields of a record's ``enterprise`` block; return a normalised copy.
+    ``credit_code=False`` leaves the credit code unchecked (the control tier does not read it; opening
+    a case does, and refuses a malformed one)."""
     ent = dict(enterprise or {})
-    if ent.get("credit_code") is not None:
+    if credit_code and ent.get("credit_code") is not None:
         ent["credit_code"] = validate_credit_code(ent["credit_code"], f"{where}.enterprise.credit_code")
     if ent.get("region_code") is not None:
         ent["region_code"] = parse_region(ent["region_code"], f"{where}.enterprise.region_code").code
@@ -116,13 +118,14 @@ def _unknown_keys(block: dict, allowed: list[str], where: str, what: str, policy
     return problems
 
 
-def record_inputs(det, where: str, settings: Settings, explicit: str | None = None) -> tuple[dict, dict, Jurisdiction]:
+def record_inputs(det, where: str, settings: Settings, explicit: str | None = None, *,
+                  credit_code: bool = True) -> tuple[dict, dict, Jurisdiction]:
     """The checked enterprise block, the declared-fact values and the jurisdiction of one determination.
 
     Keys of ``enterprise`` and ``supervision`` must be identity keys, routing facts of facts.yaml that
     a record may give, or facts the jurisdiction's policy declares; anything else is an error, never
     dropped. Declared values are checked like ruleset facts (enum labels such as 三级 accepted)."""
-    ent = checked_enterprise(det.enterprise, where)
+    ent = checked_enterprise(det.enterprise, where, credit_code=credit_code)
     sup = dict(getattr(det, "supervision", None) or {})
     juris = jurisdiction_for(ent.get("region_code"), settings, explicit)
     pol = juris.policy
@@ -160,7 +163,7 @@ def control_tier(determination, *, settings: Settings | None = None, policy: str
                 "fired": [], "policy": None, "assumptions": [], "reason": why, "jurisdiction": why["zh"],
                 "jurisdiction_en": why["en"], "jurisdiction_how": "none"}
     where = f"record {determination.record_id}"
-    ent, declared, juris = record_inputs(determination, where, settings, policy)
+    ent, declared, juris = record_inputs(determination, where, settings, policy, credit_code=False)
     router = router_for(juris.policy, settings)
     majors = sum(1 for f in determination.findings if f.kind == "major")
     d = router.tier(facts_mod.tier_facts(sector=determination.ruleset, major_count=majors, enterprise=ent,

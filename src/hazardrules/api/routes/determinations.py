@@ -75,14 +75,18 @@ async def determine(request: Request,
 def _determine(svc, body: bytes, lang: str, principal: Principal, open_cases: bool, today, edition) -> bytes:
     record = parse_json(body, "body", svc.settings.limits.depth)
     det = svc.engine.evaluate(record, where="body", edition=edition)
+    from ...supervision.context import Settings as SupervisionSettings, control_tier
+
+    supervision = SupervisionSettings.resolve(SupervisionSettings(rules_dir=svc.settings.rules_dir))
     doc = det.to_dict(lang)
+    doc["control_tier"] = control_tier(det, settings=supervision)  # as check --format json: every record
     if open_cases:
         from ...supervision import open_cases as open_for
 
         region = (det.enterprise or {}).get("region_code")
         if not principal.covers(region):
             raise refuse_region(principal, region, "被检查单位", "the inspected enterprise")
-        doc["cases"] = open_for([det], svc.db_url, today or date.today(), actor=principal.name)
+        doc["cases"] = open_for([det], svc.db_url, today or date.today(), actor=principal.name, settings=supervision)
     row = decision_row(principal, record, record_id=det.record_id, ruleset=det.ruleset, edition=det.edition,
                        version=det.version, digest=det.digest, conclusion=det.conclusion, fired=det.fired)
     try:
