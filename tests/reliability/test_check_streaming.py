@@ -90,7 +90,8 @@ def test_open_cases_with_a_bad_file_opens_none_and_says_so(runner, tmp_path):
     assert result.exit_code == 2
     assert "未建立督办案件" in result.stderr
     listed = runner.invoke(main, ["case", "list", "--db", db])
-    assert "没有案件" in listed.stdout
+    # nothing was opened, so not even a ledger exists (read commands never create one: issue 12 item 9)
+    assert listed.exit_code == 2 and "没有案件库" in listed.output and not (tmp_path / "cases.sqlite").exists()
 
 
 def test_open_cases_twice_reports_created_and_existing_exactly(runner, tmp_path):
