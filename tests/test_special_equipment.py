@@ -197,3 +197,22 @@ def test_batch_python_and_columnar_agree_on_the_fixtures(tmp_path):
     for row, (path, expected) in zip(rows, cases):
         assert row["conclusion"] == expected["conclusion"], path.name
         assert sorted(row["fired"]) == sorted(expected["fired"]), path.name
+
+
+def test_open_cases_route_to_market_regulation(runner, tmp_path):
+    """GIVEN the power-station fixture (one major hazard, one overdue-inspection violation) in Inner Mongolia
+    WHEN check --open-cases THEN the major hazard is listed at banner/county level and the violation is a
+    general case, both assigned to the enterprise and the market-regulation (special equipment) department."""
+    db = f"sqlite:///{tmp_path / 'cases.sqlite'}"
+    r = runner.invoke(main, ["check", "--open-cases", "--db", db, "--today", "2026-07-04",
+                             str(FIXTURES / "power-station-boiler-leak.yaml")])
+    assert r.exit_code == 1, r.output
+    cases = orjson.loads(runner.invoke(main, ["case", "list", "--format", "json", "--db", db]).stdout)
+    by_rule = {c["rule"]: c for c in cases}
+    assert set(by_rule) == {"se24.4.2.g.1", "se24.law.40"}
+    assert (by_rule["se24.4.2.g.1"]["hazard_class"], by_rule["se24.4.2.g.1"]["level"]) == ("major", "county")
+    assert (by_rule["se24.law.40"]["hazard_class"], by_rule["se24.law.40"]["level"]) == ("general", "none")
+    for case in cases:
+        shown = orjson.loads(runner.invoke(main, ["case", "show", str(case["id"]), "--format", "json", "--db", db]).stdout)
+        assert shown["policy"] == "inner-mongolia"
+        assert shown["routing"]["targets"] == ["enterprise", "market_regulation"]
