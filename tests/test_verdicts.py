@@ -224,3 +224,49 @@ def test_checklist_of_unencoded_edition_suggests_edition(runner):
     assert r.exit_code == 2
     assert "GB 35181-2025" in r.output and "尚未编码" in r.output
     assert "hazardrules checklist fire --edition 2017" in r.output
+
+
+# -- Chinese input and stdin --------------------------------------------------------------------------
+MINI = Path(__file__).parent / "data" / "rules"
+
+
+@pytest.mark.parametrize("text, fired", [("是", True), ("有", True), ("否", False), ("无", False)])
+def test_yaml_and_json_accept_chinese_yes_no(mini_engine, text, fired):
+    rec = {"ruleset": "mini", "inspection_date": "2026-08-01", "facts": {"gas_class": "outburst", "no_outburst_measures": text}}
+    assert ("mini.6.1" in mini_engine.evaluate(rec).fired) is fired
+
+
+def test_enum_accepts_label_and_its_unique_leading_part(shipped_engine):
+    base = {"ruleset": "coal-mine", "inspection_date": "2026-08-01", "facts": {}}
+    for written in ("underground", "井工煤矿", "井工"):
+        det = shipped_engine.evaluate({**base, "facts": {"mine_type": written}})
+        assert det.facts["mine_type"] == "underground"
+    with pytest.raises(HazardRulesError) as info:  # a part shared by two labels is refused, with the choices
+        shipped_engine.evaluate({**base, "facts": {"rock_burst_grade": "冲击地压煤层"}})
+    assert "weak（冲击地压煤层（弱冲击））" in info.value.render("zh")
+
+
+def test_bad_yes_no_word_names_what_is_accepted(mini_engine):
+    with pytest.raises(HazardRulesError) as info:
+        mini_engine.evaluate({"ruleset": "mini", "inspection_date": "2026-08-01", "facts": {"no_outburst_measures": "可能"}})
+    assert "是/否、有/无" in info.value.render("zh") and "no_outburst_measures" in info.value.render("zh")
+
+
+@pytest.mark.parametrize("payload", [
+    "ruleset: mini\ninspection_date: 2026-08-01\nfacts: {gas_class: 突出, no_outburst_measures: 是}\n",
+    '{"ruleset": "mini", "inspection_date": "2026-08-01", "facts": {"gas_class": "突出", "no_outburst_measures": "有"}}',
+    '{"ruleset": "mini", "inspection_date": "2026-08-01", "facts": {}}\n'
+    '{"ruleset": "mini", "inspection_date": "2026-08-01", "facts": {"gas_class": "outburst", "no_outburst_measures": true}}\n',
+])
+def test_check_reads_stdin(runner, payload):
+    r = runner.invoke(main, ["--rules", str(MINI), "check", "--format", "jsonl", "-"], input=payload)
+    assert r.exit_code == 1, r.output
+    rows = [orjson.loads(line) for line in r.stdout.splitlines()]
+    assert [f["rule"] for f in rows[-1]["findings"]] == ["mini.6.1"]
+
+
+def test_check_stdin_empty_and_bad(runner):
+    r = runner.invoke(main, ["--rules", str(MINI), "check", "-"], input="")
+    assert r.exit_code == 2 and "标准输入为空" in r.output
+    r = runner.invoke(main, ["--rules", str(MINI), "check", "-"], input="ruleset: [mini\n")
+    assert r.exit_code == 2 and "<stdin>:" in r.output and "Traceback" not in r.output

@@ -21,6 +21,9 @@ def read_records(path: str | Path, engine=None) -> Iterator[tuple[str, object]]:
     An Excel checklist (.xlsx, written by ``hazardrules checklist --format xlsx``) needs ``engine`` to
     know its ruleset's fields; its errors name sheet and cell.
     """
+    if str(path) == "-":
+        yield from _stdin()
+        return
     p = Path(path)
     shown = str(path)
     suffix = p.suffix.lower()
@@ -48,6 +51,52 @@ def read_records(path: str | Path, engine=None) -> Iterator[tuple[str, object]]:
             yield f"{shown} #{n}", record
     else:
         yield shown, data
+
+
+def _stdin() -> Iterator[tuple[str, object]]:
+    """``check -``: a record (or list of records) piped in as JSON, JSONL or YAML, told apart by its text."""
+    import sys
+
+    shown = "<stdin>"
+    raw = sys.stdin.buffer.read()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise LoadError(diag("not_utf8", shown, f"不是 UTF-8 编码的文本（第 {exc.start} 字节）",
+                             f"not UTF-8 text (byte {exc.start})")) from None
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise LoadError(diag("empty_input", shown, "标准输入为空：没有记录", "standard input is empty: no record"))
+    if lines[0].lstrip().startswith(("{", "[")):
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            if len(lines) > 1 and all(line.lstrip().startswith("{") for line in lines):  # JSONL
+                for lineno, line in enumerate(text.splitlines(), 1):
+                    if line.strip():
+                        yield from _json_line(line.encode("utf-8"), f"{shown}:{lineno}")
+                return
+            data = None
+        if data is not None:
+            yield from _records_of(data, shown)
+            return
+    yield from _records_of(load_yaml(shown, text=text).data, shown)
+
+
+def _records_of(data, shown: str):
+    if isinstance(data, list):
+        for n, record in enumerate(data, 1):
+            yield f"{shown} #{n}", record
+    else:
+        yield shown, data
+
+
+def _json_line(line: bytes, where: str):
+    try:
+        yield where, orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        yield where, LoadError(diag("json_syntax", f"{where}:{exc.colno}", f"JSON 语法错误：{exc.msg}",
+                                    f"JSON syntax error: {exc.msg}"))
 
 
 def _xlsx(p: Path, engine):

@@ -167,6 +167,11 @@ def _bad(problems, where, path, f: Field, value, zh_expect: str, en_expect: str)
                          f"{f.label_en or f.name} ({f.name}) must be {en_expect}, got {shown(value)}"))
 
 
+# How a yes/no fact may be written as text: CSV cells (any of these), and Chinese words in JSON/YAML too.
+BOOL_TEXT = {"true": True, "false": False, "是": True, "否": False, "有": True, "无": False, "1": True, "0": False}
+BOOL_WORDS = {"是": True, "否": False, "有": True, "无": False}  # unambiguous in typed records as well
+
+
 def _value(value, f: Field, where: str, path: str, problems: list, coerce: bool):
     t = f.type
     if isinstance(value, DigitText):  # ``025`` typed in YAML: the number it shows, or the text it is
@@ -194,20 +199,19 @@ def _value(value, f: Field, where: str, path: str, problems: list, coerce: bool)
             return None
         return int(value) if t == "integer" else value
     if t == "bool":
-        if coerce and isinstance(value, str):
-            value = {"true": True, "false": False, "是": True, "否": False, "1": True, "0": False}.get(value.strip().lower(), value)
+        if isinstance(value, str):
+            value = (BOOL_TEXT if coerce else BOOL_WORDS).get(value.strip().lower(), value)
         if not isinstance(value, bool):
-            _bad(problems, where, path, f, value, " true 或 false", "true or false")
+            _bad(problems, where, path, f, value, " true/false（或 是/否、有/无）", "true or false (or 是/否, 有/无)")
             return None
         return value
     if t == "enum":
         values = f.values or {}
         key = str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
-        if isinstance(key, str) and key in values:
-            return key
-        by_label = [v for v, label in values.items() if label == key]
-        if by_label:
-            return by_label[0]
+        if isinstance(key, str):
+            found = f.spellings().get(key)
+            if found is not None:
+                return found
         allowed = "、".join(f"{v}（{label}）" for v, label in values.items())
         _bad(problems, where, path, f, value, f"以下之一：{allowed}", f"one of: {', '.join(values)}")
         return None

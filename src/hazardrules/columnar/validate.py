@@ -15,10 +15,10 @@ import polars as pl
 from ..compile import CompiledRuleset
 from ..expr.fields import Field
 from ..limits import MAX_MAGNITUDE
+from ..records import BOOL_TEXT as _BOOL_TEXT  # one spelling list for both back ends
 
 _DECIMAL = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 _ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-_BOOL_TEXT = {"true": True, "false": False, "是": True, "否": False, "1": True, "0": False}
 ENVELOPE = ("ruleset", "edition", "record_id", "inspection_date")
 
 
@@ -65,10 +65,7 @@ def clean_column(col: str, dtype, f: Field, *, coerce: bool = True) -> tuple[pl.
     if t == "enum":
         if not _is_text(dtype):
             return pl.lit(None, pl.String), ~present
-        values = f.values or {}
-        mapping = {v: v for v in values}
-        for v, label in values.items():
-            mapping.setdefault(label, v)
+        mapping = f.spellings()  # the same spellings as normalize_facts
         value = c.replace_strict(mapping, default=None, return_dtype=pl.String)
         return value, ~present | value.is_not_null()
     if t == "date":

@@ -30,6 +30,21 @@ class Field:
     def text(self, lang: str = "zh") -> str:
         return self.label_en or self.name if lang == "en" else self.label
 
+    def spellings(self) -> dict[str, str]:
+        """Enum: every accepted way of writing a value -> the value. The value id, its Chinese label, and a
+        leading part of the label that no other label starts with (井工 for 井工煤矿), as inspectors write."""
+        values = self.values or {}
+        out = {v: v for v in values}
+        for v, label in values.items():
+            out.setdefault(label, v)
+        labels = list(values.items())
+        for v, label in labels:
+            for n in range(2, len(label)):
+                head = label[:n]
+                if head not in out and sum(1 for _, other in labels if other.startswith(head)) == 1:
+                    out[head] = v
+        return out
+
     def value_label(self, value: Any, lang: str = "zh") -> str:
         if self.values and lang == "zh" and value in self.values:
             return self.values[value]
