@@ -193,3 +193,35 @@ def test_found_by_of_the_wrong_type_is_a_clear_error_not_a_crash(shared_api, run
     path.write_bytes(orjson.dumps(rec))
     cli = runner.invoke(main, ["check", str(path)])
     assert cli.exit_code == 2 and "found_by" in cli.stderr
+
+
+def test_the_control_tier_is_the_supervision_policys(shared_api):
+    """GIVEN a major hazard WHEN judged by the service THEN the body carries the tier the jurisdiction's policy gives."""
+    from hazardrules.supervision import control_tier
+
+    rec = fixture_record(ROOT / "fixtures/coal-mine/several-hazards.yaml")
+    body = shared_api.post("/v1/determinations", "inspector", content=orjson.dumps(rec)).json()
+    expected = control_tier(shared_api.app.state.svc.engine.evaluate(rec))
+    assert body["control_tier"] == orjson.loads(orjson.dumps(expected))
+    assert expected["color"] and expected["interval_days"] > 0
+
+
+def test_fixtures_that_expect_an_error_get_the_clis_code_and_message(shared_api, runner, monkeypatch):
+    """GIVEN every fixture whose expected result is an error (e.g. no encoded edition in force) WHEN posted THEN 422
+    with the code the fixture expects and the message the CLI prints."""
+    import yaml
+
+    from api_support import _judged
+    from hazardrules.cli import check, main
+
+    monkeypatch.setattr(check, "engine_from", lambda ctx: shared_api.app.state.svc.engine)
+    errors = sorted(p for p in (ROOT / "fixtures").glob("*/*.yaml")
+                    if not p.name.endswith(".expected.yaml") and not _judged(p))
+    assert errors, "no fixture expects an error any more: this test has nothing to compare"
+    for path in errors:
+        expected = yaml.safe_load(path.with_name(path.stem + ".expected.yaml").read_text(encoding="utf-8"))["error"]
+        r = shared_api.post("/v1/determinations", "inspector", content=orjson.dumps(fixture_record(path)))
+        assert r.status_code == 422, (path, r.text)
+        assert r.json()["error"] == expected, (path, r.json()["error"], expected)
+        cli = runner.invoke(main, ["check", "--format", "json", str(path)])
+        assert cli.exit_code == 2 and r.json()["diagnostics"][0]["message"] in cli.stderr, path
