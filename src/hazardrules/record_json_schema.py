@@ -7,8 +7,10 @@ sub-records; scope facts (those that decide whether whole sections apply) marked
 listed first in ``x-scope-facts``. ``null`` is allowed for every fact: an empty fact is *unknown*,
 never "no", exactly as the engine reads it.
 
-The schema describes what the engine accepts for a typed (JSON/YAML) record; the engine stays the
-authority (it also checks unit ids are unique in a list, which JSON Schema cannot say). Used by
+The schema describes the canonical typed form of a record (enum ids, JSON booleans, numbers); the
+engine also accepts what inspectors type (是/否, an enum's Chinese label), and stays the authority (it
+also checks that unit ids are unique in a list, which JSON Schema cannot say). Whatever the schema
+refuses, the engine refuses too (a test mutates valid records to check it). Used by
 ``GET /v1/rulesets/{id}/{edition}/schema`` and reusable by a ``hazardrules schema record`` command.
 """
 

@@ -225,3 +225,20 @@ def test_fixtures_that_expect_an_error_get_the_clis_code_and_message(shared_api,
         assert r.json()["error"] == expected, (path, r.json()["error"], expected)
         cli = runner.invoke(main, ["check", "--format", "json", str(path)])
         assert cli.exit_code == 2 and r.json()["diagnostics"][0]["message"] in cli.stderr, path
+
+
+def test_a_chunked_oversize_body_on_a_modelled_route_is_413_too(sqlite_url):
+    """GIVEN a route whose body FastAPI parses (a case step) WHEN a chunked body passes the limit THEN 413, not 400."""
+    from api_support import make_api
+    from hazardrules.api import Limits
+
+    api = make_api(sqlite_url, limits=Limits(body=2048))
+
+    def chunks():
+        yield b'{"on": "2026-12-01", "note": "'
+        for _ in range(10):
+            yield b"x" * 1000
+        yield b'"}'
+
+    r = api.post("/v1/cases/1/rectify", "inspector", content=chunks(), headers={"Content-Type": "application/json"})
+    assert r.status_code == 413 and r.json()["error"] == "body_too_large"

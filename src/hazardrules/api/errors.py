@@ -17,6 +17,7 @@ import secrets
 
 import orjson
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from ..errors import Diagnostic, EditionNotEncoded, HazardRulesError, LoadError, RecordError, RulesetNotFound
@@ -49,10 +50,12 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
-class BodyTooLarge(Exception):
-    """Raised by the size-limit middleware's ``receive`` when a body passes its limit."""
+class BodyTooLarge(StarletteHTTPException):
+    """Raised by the size-limit middleware's ``receive`` when a body passes its limit (an HTTPException, so
+    FastAPI's own body parsing lets it through as it is instead of turning it into a 400)."""
 
     def __init__(self, limit: int):
+        super().__init__(413)
         self.limit = limit
 
 
