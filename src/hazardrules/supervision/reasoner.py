@@ -54,13 +54,13 @@ def make_reasoner(policy: Policy, kind: str | None = None) -> Reasoner:
         return CompiledReasoner(policy)
     try:
         from .durable_host import DurableReasoner, NotExpressible
-    except ImportError as exc:  # durable_rules missing or failed to build
+
+        return DurableReasoner.for_policy(policy)  # imports durable_rules itself (an optional C extension)
+    except ImportError as exc:  # durable_rules not installed (the `reasoner` extra needs a C compiler)
         if kind == "durable":
             raise PolicyError(diag("policy_error", "durable_rules", f"无法加载 durable_rules：{exc}",
                                    f"durable_rules cannot be imported: {exc}")) from None
         return CompiledReasoner(policy, note=f"durable_rules unavailable ({exc}); using compiled conditions")
-    try:
-        return DurableReasoner.for_policy(policy)
     except NotExpressible as exc:
         if kind == "durable":
             raise PolicyError(diag("policy_error", exc.where, f"durable_rules 无法表达此条件：{exc.reason}",
