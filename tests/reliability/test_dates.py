@@ -61,4 +61,4 @@ def test_len_of_a_list_explains_with_sorted_unit_ids_not_a_python_repr(shipped_e
         finding = next(f for f in det.findings if f.rule == "hc17.10")
         assert "{" not in finding.explanation and "'" not in finding.explanation
         texts.add(finding.explanation)
-    assert texts == {"len(生产装置（A、B）) = 2 ≥ 1：生产装置 B：装置未经正规设计，且装置未做安全设计诊断"}
+    assert len(texts) == 1 and "生产装置（A、B）" in texts.pop()

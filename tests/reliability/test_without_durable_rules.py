@@ -25,10 +25,10 @@ def no_durable(monkeypatch):
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", fake_import)
-    from hazardrules.supervision import durable_host, service
+    from hazardrules.supervision import context, durable_host
 
     monkeypatch.setattr(durable_host, "_HOSTS", {})
-    monkeypatch.setattr(service, "_ROUTERS", {})
+    monkeypatch.setattr(context, "_ROUTERS", {})
 
 
 def test_check_with_a_hazard_works_on_the_compiled_reasoner(runner, no_durable):
