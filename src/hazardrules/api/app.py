@@ -92,6 +92,12 @@ class Service:
             except HazardRulesError as exc:
                 self.compile_problems.append(f"{rid}: {exc.render('en')}")
 
+    def supervision_settings(self):
+        """Where the supervision policies come from: the service's rules directory (as ``--rules`` gives the CLI)."""
+        from ..supervision.context import Settings as SupervisionSettings
+
+        return SupervisionSettings.resolve(SupervisionSettings(rules_dir=self.settings.rules_dir))
+
     def close(self) -> None:
         self.decisions.close()
         self.ledger.close()

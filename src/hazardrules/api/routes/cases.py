@@ -124,7 +124,8 @@ def _step(request: Request, principal: Principal, case_id: int, kind: str, body:
         _check_access(svc, principal, case_id)
         if body.note:
             data["note"] = body.note
-        return service.step(svc.db_url, case_id, kind, actor=principal.name, on=body.on, data=data)
+        return service.step(svc.db_url, case_id, kind, actor=principal.name, on=body.on, data=data,
+                            settings=svc.supervision_settings())
 
     return run_in_threadpool(run)
 
@@ -191,6 +192,6 @@ async def sweep(request: Request, body: SweepRequest = Body(...),
     def run():
         from ...supervision import service
 
-        return service.sweep(svc.db_url, body.today, actor=principal.name)
+        return service.sweep(svc.db_url, body.today, actor=principal.name, settings=svc.supervision_settings())
 
     return _json(await run_in_threadpool(run))

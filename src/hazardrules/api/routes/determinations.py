@@ -75,9 +75,9 @@ async def determine(request: Request,
 def _determine(svc, body: bytes, lang: str, principal: Principal, open_cases: bool, today, edition) -> bytes:
     record = parse_json(body, "body", svc.settings.limits.depth)
     det = svc.engine.evaluate(record, where="body", edition=edition)
-    from ...supervision.context import Settings as SupervisionSettings, control_tier
+    from ...supervision.context import control_tier
 
-    supervision = SupervisionSettings.resolve(SupervisionSettings(rules_dir=svc.settings.rules_dir))
+    supervision = svc.supervision_settings()
     doc = det.to_dict(lang)
     doc["control_tier"] = control_tier(det, settings=supervision)  # as check --format json: every record
     if open_cases:
