@@ -41,7 +41,7 @@ def test_check_major_exit_1_table(runner, tmp_path):
     r = runner.invoke(main, RULES + ["check", _write(tmp_path, "r.yaml", REC_MAJOR)])
     assert r.exit_code == 1, r.output
     assert "结论：存在重大事故隐患（1 项）" in r.output
-    assert "mini.4.1" in r.output and "1320000 t" in r.output
+    assert "mini.4.1" in r.output and "1,320,000 t" in r.output
 
 
 def test_check_clean_exit_0(runner, tmp_path):
@@ -63,7 +63,7 @@ def test_check_incomplete_exit_3(runner, tmp_path):
     r = runner.invoke(main, RULES + ["check", "--exit-zero", _write(tmp_path, "r.yaml", REC_CLEAN)])
     assert r.exit_code == 0
     r = runner.invoke(main, RULES + ["check", "--lang", "en", _write(tmp_path, "r.yaml", REC_CLEAN)])
-    assert "Verdict: incomplete" in r.output and "4 major-hazard rules undetermined" in r.output
+    assert "Verdict: incomplete" in r.output and "4 rules on major accident hazards undetermined" in r.output
 
 
 def test_check_many_records_exit_is_the_worst(runner, tmp_path):

@@ -18,8 +18,8 @@ def test_fires_with_evidence_and_explanation(mini_engine):
     f = det.findings[0]
     assert f.cite == "测试令第1号 第四条第（一）项"
     assert f.evidence == {"annual_output_t": 1330000, "approved_capacity_t": 1200000}
-    assert f.explanation == "全年原煤产量 1330000 t ≥ 核定生产能力 1200000 t × 1.1 = 1320000 t"
-    assert "annual output 1330000 t" in f.explanation_en
+    assert f.explanation == "全年原煤产量 1,330,000 t ≥ 核定生产能力 1,200,000 t × 1.1 = 1,320,000 t"
+    assert "annual output 1,330,000 t" in f.explanation_en
 
 
 def test_undetermined_lists_missing_facts(mini_engine):

@@ -270,3 +270,65 @@ def test_check_stdin_empty_and_bad(runner):
     assert r.exit_code == 2 and "标准输入为空" in r.output
     r = runner.invoke(main, ["--rules", str(MINI), "check", "-"], input="ruleset: [mini\n")
     assert r.exit_code == 2 and "<stdin>:" in r.output and "Traceback" not in r.output
+
+
+# -- what an inspector reads ---------------------------------------------------------------------------
+def test_counting_rule_below_threshold_shows_what_was_counted(runner, shipped_engine):
+    """GB 35181 综合判定: 1 element found where 4 are needed is listed, not hidden."""
+    det = shipped_engine.evaluate(_fixture("fire", "hotel"))
+    progress = {c["rule"]: c for c in det.to_dict()["counting"]}
+    key = progress["fire17.comprehensive.key_premises"]
+    assert key["counted"] == ["fire17.e.7.3.10"] and key["at_least"] == 4 and key["status"] == "passed"
+    r = runner.invoke(main, ["check", str(ROOT / "fixtures" / "fire" / "hotel.yaml")])
+    assert "综合判定要素 1 项，未达到 4 项（7.3.10 密集场所外窗被封堵遮挡）" in r.output
+
+
+def test_whole_premises_exclusion_says_which_applied(runner, shipped_engine):
+    det = shipped_engine.evaluate(_fixture("fire", "ktv-closed"))
+    because = det.to_dict()["not_applicable_because"]
+    assert because[0] == {"fact": "excluded_out_of_use", "value": True, "rules": len(det.not_applicable)}
+    r = runner.invoke(main, ["check", str(ROOT / "fixtures" / "fire" / "ktv-closed.yaml")])
+    assert "其中因 单位场所已停产停业或停用（excluded_out_of_use）为“是”而不适用：14 项" in r.output
+
+
+def test_fire_says_major_fire_hazard(runner):
+    r = runner.invoke(main, ["check", str(ROOT / "fixtures" / "fire" / "hotel.yaml")])
+    assert "结论：存在重大火灾隐患（1 项）" in r.output and "重大事故隐患" not in r.output
+    r = runner.invoke(main, ["check", str(ROOT / "fixtures" / "fire" / "ktv-closed.yaml")])
+    assert "结论：未发现重大火灾隐患" in r.output
+    r = runner.invoke(main, ["--lang", "en", "check", str(ROOT / "fixtures" / "fire" / "hotel.yaml")])
+    assert "MAJOR FIRE HAZARD found" in r.output
+    r = runner.invoke(main, ["check", str(ROOT / "fixtures" / "coal-mine" / "over-capacity.yaml")])
+    assert "结论：存在重大事故隐患" in r.output
+
+
+def test_explanation_says_exclusions_once_not_stacked(shipped_engine):
+    f = next(f for f in shipped_engine.evaluate(_fixture("fire", "hotel")).findings if f.rule == "fire17.6.6")
+    assert "并非" not in f.explanation
+    assert "以下情形均不存在：已依法经消防设计专家评审并落实措施、单位场所已停产停业或停用" in f.explanation
+    assert "none of: " in f.explanation_en
+
+
+def test_thousands_separators():
+    from hazardrules.explain import fmt_number
+
+    assert [fmt_number(v) for v in (1330000, 1320000.0, 10000, 9999, 2026, 12345.5, 0.1 + 0.2)] == [
+        "1,330,000", "1,320,000", "10,000", "9999", "2026", "12,345.5", "0.3"]
+
+
+def test_explain_in_chinese_has_no_english_outcomes_or_notes(runner):
+    r = runner.invoke(main, ["explain", "coal26.4.1"])
+    examples = r.output.split("示例：", 1)[1]
+    for word in ("fired", "passed", "undetermined", "not_applicable"):
+        assert word not in examples
+    assert "成立" in examples and "无法判定" in examples
+    r = runner.invoke(main, ["explain", "fire17.comprehensive.crowded"])
+    assert "Listed elements" not in r.output and "用 --lang en 查看" in r.output
+    r = runner.invoke(main, ["--lang", "en", "explain", "fire17.comprehensive.crowded"])
+    assert "Listed elements" in r.output and "fired" in r.output
+
+
+def _fixture(sector: str, name: str) -> dict:
+    import yaml
+
+    return yaml.safe_load((ROOT / "fixtures" / sector / f"{name}.yaml").read_text(encoding="utf-8"))

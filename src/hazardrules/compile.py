@@ -116,6 +116,8 @@ class CompiledRuleset:
     major_indexes: tuple[int, ...] = field(default=())
     rule_by_id: dict = field(default_factory=dict)
     not_encoded: tuple[dict, ...] = ()  # clauses of the document this edition does not encode
+    hazard_term: str = "重大事故隐患"  # the standard's own term for a finding (GB 35181: 重大火灾隐患)
+    hazard_term_en: str = "major accident hazard"
     number_words: dict = field(default_factory=dict)  # word -> (direction, inclusive) under this document
     number_words_cite: str | None = None  # the clause that defines the document's own number words
     number_words_own: frozenset = frozenset()  # the words that clause defines (the others keep the general meaning)
@@ -228,6 +230,7 @@ def compile_ruleset(root: YamlDoc, parts: list[YamlDoc] = ()) -> CompiledRuleset
         elements=elements, rules=rules, digest=digest, path=root.path, python_source=source, evaluate_facts=fn,
         major_indexes=tuple(r.index for r in rules if r.kind == "major"),
         rule_by_id={r.id: r for r in rules + elements}, not_encoded=not_encoded,
+        hazard_term=head.hazard_term or "重大事故隐患", hazard_term_en=head.hazard_term_en or "major accident hazard",
         number_words=words,
         number_words_cite=conv.cite if conv else None,
         number_words_own=frozenset(conv.number_words) if conv else frozenset(),

@@ -17,14 +17,22 @@ _SYM = {"==": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 _ARITH = {"+": "+", "-": "−", "*": "×", "/": "÷"}
 
 
+GROUP_FROM = 10_000  # 1,330,000 t; numbers below this (years, small counts) stay as written
+
+
 def fmt_number(v) -> str:
+    """A number as an inspector reads it: thousands separators from 10,000, no binary noise."""
     if isinstance(v, bool):
         return str(v).lower()
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
     if isinstance(v, float):
-        if v.is_integer():
-            return str(int(v))
-        return f"{v:.6g}"
-    return str(v)
+        text = f"{v:.6g}"
+        if "e" in text or abs(v) < GROUP_FROM:
+            return text
+        whole, _, frac = text.partition(".")
+        return f"{int(whole):,}" + (f".{frac}" if frac else "")
+    return f"{v:,}" if isinstance(v, int) and abs(v) >= GROUP_FROM else str(v)
 
 
 def json_value(v):
@@ -55,6 +63,8 @@ class Explainer:
     def render(self, node: ast.Node, scopes, prefix: str) -> str:
         if isinstance(node, ast.Logic):
             # a true "and": every operand holds; a true "or": only the operands that hold are the reason
+            if node.op == "and":
+                return self._conjunction(node, scopes, prefix)
             parts = [self.render(op, scopes, prefix) for op in node.operands
                      if node.op == "and" or self.value(op, scopes) is True]
             if node.op == "and":
@@ -63,6 +73,8 @@ class Explainer:
                 joiner = "；" if self.lang == "zh" else "; "
             return joiner.join(p for p in parts if p)
         if isinstance(node, ast.Unary) and node.op == "not":
+            if self._negated_flag(node):  # "not excluded" reads "已停用：否", never "并非：已停用"
+                return self._flags_absent([node], scopes, prefix)
             inner = self.render(node.operand, scopes, prefix)
             return (f"并非：{inner}" if self.lang == "zh" else f"not: {inner}")
         if isinstance(node, ast.Compare):
@@ -75,6 +87,26 @@ class Explainer:
         if isinstance(node, ast.Call):
             return self.call(node, scopes, prefix)
         return self.operand(node, scopes, prefix)
+
+    def _negated_flag(self, node) -> bool:
+        """``not flag`` for a yes/no fact."""
+        return (isinstance(node, ast.Unary) and node.op == "not" and isinstance(node.operand, ast.Name)
+                and id(node.operand) in self.c.refs and self.c.refs[id(node.operand)].field.type == "bool")
+
+    def _flags_absent(self, nodes, scopes, prefix: str) -> str:
+        """Yes/no facts that are all "no", said once: 以下情形均不存在：A、B、C (not "且并非：A，且并非：B")."""
+        labels = [self.name(n.operand, scopes, prefix, show_value=False) for n in nodes]
+        if self.lang == "zh":
+            return f"{labels[0]}：否" if len(labels) == 1 else "以下情形均不存在：" + "、".join(labels)
+        return f"{labels[0]}: no" if len(labels) == 1 else "none of: " + ", ".join(labels)
+
+    def _conjunction(self, node: ast.Logic, scopes, prefix: str) -> str:
+        flags = [op for op in node.operands if self._negated_flag(op)]
+        parts = [self.render(op, scopes, prefix) for op in node.operands if op not in flags]
+        if flags:
+            parts.append(self._flags_absent(flags, scopes, prefix))
+        joiner = "，且" if self.lang == "zh" else "; and "
+        return joiner.join(p for p in parts if p)
 
     def compare(self, node: ast.Compare, scopes, prefix: str) -> str:
         for name, other in ((node.left, node.right), (node.right, node.left)):

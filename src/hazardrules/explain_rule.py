@@ -6,6 +6,16 @@ from .errors import RulesetNotFound, diag
 from .numberwords import operator_for
 
 
+_EXPECT_ZH = {"fired": "成立", "passed": "不成立", "undetermined": "无法判定", "not_applicable": "不适用"}
+
+
+def _has_chinese(text: str) -> bool:
+    """Written mainly in Chinese (a few quoted Chinese words in an English note do not count)."""
+    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    return cjk > 0 and cjk * 2 >= latin
+
+
 def find_rule(engine, rule_id: str, edition: str | None):
     for rid in engine.ruleset_ids():
         for rs in engine.editions(rid):
@@ -74,14 +84,18 @@ def describe_rule(engine, rule_id: str, edition: str | None, lang: str, show_pyt
             lines.append(f"  {w.field} {w.word}{value}：{'含本数' if incl else '不含本数'}（{src}）{neg} → {op}" if zh else
                          f"  {w.field} {w.word}{value}: {'includes' if incl else 'excludes'} the number ({src}){neg} -> {op}")
     if rule.note:
-        lines.append(f"{'说明' if zh else 'note'}: {rule.note.strip()}")
+        if zh and not _has_chinese(rule.note):  # an author's reading note in English: not shown in Chinese mode
+            lines.append("编码说明：（仅英文，用 --lang en 查看）")
+        else:
+            lines.append(f"{'说明' if zh else 'note'}: {rule.note.strip()}")
     if rule.supersedes:
         lines.append(f"{'取代' if zh else 'supersedes'}: {', '.join(rule.supersedes)}")
     if rule.examples:
         lines.append("示例：" if zh else "examples:")
         for ex in rule.examples:
             facts = ", ".join(f"{k}={v}" for k, v in ex.facts.items())
-            lines.append(f"  {ex.expect:<15} {facts}")
+            shown = _EXPECT_ZH.get(ex.expect, ex.expect) if zh else ex.expect
+            lines.append(f"  {shown:<15} {facts}" if not zh else f"  {shown}　{facts}")
     if show_python:
         lines.append("")
         lines.append(rs.python_source)

@@ -16,6 +16,7 @@ from dataclasses import fields
 from typing import TYPE_CHECKING
 
 from .compile import CompiledRule, CompiledRuleset, counted_elements
+from .explain import json_value
 from .expr import ast
 from .expr.interpreter import _Interp
 
@@ -149,3 +150,53 @@ def missing_scope(det: "Determination") -> list[tuple[str, int]]:
         if f is not None and f.scope:
             out.append((path, n))
     return out
+
+
+def counting_progress(det: "Determination") -> list[dict]:
+    """Every counting rule (GB 35181 综合判定) that applied and did not fire: what was counted, even below the
+    threshold, and how many members are still unknown."""
+    from .compile import FIRED, NOT_APPLICABLE, STATUS_NAMES
+
+    rs = det.compiled
+    tables = _tables(rs)
+    out = []
+    for rule, status in zip(rs.rules, det.statuses):
+        if not rule.is_count or status in (FIRED, NOT_APPLICABLE):
+            continue
+        values = [(e, _element_value(e, det.facts, tables)) for e in counted_elements(rule, rs.elements)]
+        out.append({"rule": rule.id, "cite": f"{rule.document or rs.document} {rule.cite}".strip(), "title": rule.title,
+                    "status": STATUS_NAMES[status], "at_least": rule.at_least,
+                    "counted": [e.id for e, v in values if v is True], "unknown": [e.id for e, v in values if v is None]})
+    return out
+
+
+def not_applicable_reasons(det: "Determination") -> list[dict]:
+    """Which recorded scope facts put rules out of scope (a whole-premises exclusion, the mine type …), each with
+    the number of rules it rules out: a fact is a reason for a rule when a part of the rule's applicability
+    (one operand of its top-level ``and``) that reads that fact is false."""
+    from .compile import NOT_APPLICABLE
+
+    rs = det.compiled
+    tables = _tables(rs)
+    order = {name: i for i, name in enumerate(rs.fields.names())}
+    counts: dict[str, int] = {}
+    for rule, status in zip(rs.rules, det.statuses):
+        if status != NOT_APPLICABLE or rule.applies is None:
+            continue
+        interp = _Interp(rule.applies, tables)
+        root = rule.applies.root
+        parts = root.operands if isinstance(root, ast.Logic) and root.op == "and" else (root,)
+        reasons: set[str] = set()
+        for part in parts:
+            if interp.eval(part, [det.facts]) is False:
+                reasons.update(ref.field.name for ref in _refs_under(rule.applies, part)
+                               if ref.level == 0 and ref.field.scope and ref.field.name in det.facts)
+        for name in reasons:
+            counts[name] = counts.get(name, 0) + 1
+    return [{"fact": name, "value": json_value(det.facts[name]), "rules": counts[name]}
+            for name in sorted(counts, key=lambda n: (-counts[n], order.get(n, 0)))]
+
+
+def _refs_under(checked, node):
+    refs = checked.refs
+    return [refs[id(n)] for n in ast.walk(node) if isinstance(n, ast.Name) and id(n) in refs]

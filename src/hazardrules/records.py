@@ -202,7 +202,7 @@ def _value(value, f: Field, where: str, path: str, problems: list, coerce: bool)
         if isinstance(value, str):
             value = (BOOL_TEXT if coerce else BOOL_WORDS).get(value.strip().lower(), value)
         if not isinstance(value, bool):
-            _bad(problems, where, path, f, value, " true/false（或 是/否、有/无）", "true or false (or 是/否, 有/无)")
+            _bad(problems, where, path, f, value, " true 或 false（也可写 是/否、有/无）", "true or false (or 是/否, 有/无)")
             return None
         return value
     if t == "enum":

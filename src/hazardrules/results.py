@@ -18,7 +18,7 @@ import orjson
 from .compile import (FIRED, NOT_APPLICABLE, PASSED, STATUS_NAMES, UNDETERMINED, CompiledRule, CompiledRuleset,
                       counted_elements)
 from .explain import Explainer, json_value
-from .gaps import missing_facts
+from .gaps import counting_progress, missing_facts, not_applicable_reasons
 from .expr import ast, interpret
 
 if TYPE_CHECKING:
@@ -268,6 +268,8 @@ class Determination:
             "undetermined": [u if lang == "zh" else {**u, "title": self._rs.rule_by_id[u["rule"]].title_en or u["title"]}
                              for u in self.undetermined],
             "not_applicable": self.not_applicable,
+            "not_applicable_because": not_applicable_reasons(self),
+            "counting": counting_progress(self),
             "passed": self.passed,
         }
 
@@ -288,6 +290,14 @@ CONCLUSIONS = (MAJOR_HAZARD, NO_MAJOR_HAZARD, INCOMPLETE)
 CONCLUSION_LABELS = {"zh": {MAJOR_HAZARD: "存在重大事故隐患", NO_MAJOR_HAZARD: "未发现重大事故隐患", INCOMPLETE: "未能得出结论"},
                      "en": {MAJOR_HAZARD: "major accident hazard found", NO_MAJOR_HAZARD: "no major accident hazard found",
                             INCOMPLETE: "incomplete: no conclusion could be reached"}}
+
+
+def conclusion_label(conclusion: str, lang: str = "zh", rs: CompiledRuleset | None = None) -> str:
+    """The conclusion in the standard's own words: 存在重大火灾隐患 under GB 35181, 存在重大事故隐患 elsewhere."""
+    label = CONCLUSION_LABELS[lang][conclusion]
+    if rs is not None:
+        label = label.replace("重大事故隐患", rs.hazard_term).replace("major accident hazard", rs.hazard_term_en)
+    return label
 
 
 def conclusion_of(major_hazard: bool, complete: bool) -> str:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import click
 
-from ..gaps import field_of, missing_scope, ranked_needs
+from ..gaps import counting_progress, field_of, missing_scope, not_applicable_reasons, ranked_needs
 from ..results import CONCLUSION_LABELS, INCOMPLETE, Determination
 from ..text import safe_text
 
 _T = {
-    "zh": {"record": "记录", "date": "检查日期", "major": "结论：存在重大事故隐患", "none": "结论：未发现重大事故隐患",
+    "zh": {"record": "记录", "date": "检查日期", "major": "结论：存在{term}", "none": "结论：未发现{term}",
            "items": "项", "why": "依据", "units": "单元", "undetermined": "无法判定（缺少事实）", "need": "需补充",
            "na": "不适用", "passed": "未发现", "violation": "违法行为（非重大隐患）", "tag_major": "重大", "tag_v": "违法",
            "edition": "版", "deferred": "转按其他标准判定（本标准第三条等规定不在此判定）", "defer_to": "应按规则集"},
-    "en": {"record": "record", "date": "inspection date", "major": "Verdict: MAJOR ACCIDENT HAZARD found",
-           "none": "Verdict: no major accident hazard found", "items": "", "why": "because", "units": "units",
+    "en": {"record": "record", "date": "inspection date", "major": "Verdict: {TERM} found",
+           "none": "Verdict: no {term} found", "items": "", "why": "because", "units": "units",
            "undetermined": "Undetermined (facts missing)", "need": "needs", "na": "not applicable", "passed": "passed",
            "violation": "Violations (not major hazards)", "tag_major": "MAJOR", "tag_v": "VIOL", "edition": "edition",
            "deferred": "Referred to other criteria (this document leaves them to those)", "defer_to": "judge under ruleset"},
@@ -38,8 +38,9 @@ GROUPED_ABOVE = 15  # more undetermined rules than this are summarised per group
 
 
 def render_determination(det: Determination, lang: str = "zh", verbose: bool = False) -> str:
-    t = _T[lang]
     rs = det.compiled
+    t = {k: v.format(term=rs.hazard_term if lang == "zh" else rs.hazard_term_en, TERM=rs.hazard_term_en.upper())
+         for k, v in _T[lang].items()}
     title = rs.title if lang == "zh" else (rs.title_en or rs.title)
     head = (f"{t['record']} {det.record_id or '-'} · {title}（{det.document}，{det.edition} {t['edition']}）"
             f" · {t['date']} {det.inspection_date or '-'}")
@@ -85,12 +86,51 @@ def render_determination(det: Determination, lang: str = "zh", verbose: bool = F
                 "上方所列必填项" if lang == "zh" else "the required facts named above")
             lines.append(f"  {u['rule']}  {u['cite']}  {title_u}")
             lines.append(f"         {t['need']}：{need}" if lang == "zh" else f"         {t['need']}: {need}")
+    lines.extend(_counting_lines(det, lang))
     if rs.partial:
         lines.extend(_not_encoded_lines(rs, lang))
     sep = "；" if lang == "zh" else "; "
     lines.append(f"{t['na']} {len(det.not_applicable)} {t['items']}{sep}{t['passed']} {len(det.passed)} {t['items']}"
                  if lang == "zh" else f"{t['na']}: {len(det.not_applicable)}{sep}{t['passed']}: {len(det.passed)}")
+    for r in not_applicable_reasons(det):
+        f = rs.fields.get(r["fact"])
+        shown = _shown_value(f, det.facts[r["fact"]], lang)
+        lines.append(f"  其中因 {_label(rs, r['fact'], lang)}为“{shown}”而不适用：{r['rules']} 项" if lang == "zh"
+                     else f"  out of scope because {_label(rs, r['fact'], lang)} is {shown}: {r['rules']}")
     return _join(lines)
+
+
+def _shown_value(f, value, lang: str) -> str:
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    return f.value_label(value, lang) if f is not None else str(value)
+
+
+def _counting_lines(det: Determination, lang: str) -> list[str]:
+    """Counting rules below their threshold: what was counted, and what is still unknown (GB 35181 综合判定)."""
+    rs = det.compiled
+    zh = lang == "zh"
+    out = []
+    for c in counting_progress(det):
+        rule = rs.rule_by_id[c["rule"]]
+        title = rule.title if zh else (rule.title_en or rule.title)
+        names = ("；" if zh else "; ").join(
+            f"{rs.rule_by_id[e].cite} {rs.rule_by_id[e].title if zh else (rs.rule_by_id[e].title_en or rs.rule_by_id[e].title)}"
+            for e in c["counted"])
+        n, k = len(c["counted"]), c["at_least"]
+        if zh:
+            line = f"  {c['rule']}  {c['cite']}  {title}：综合判定要素 {n} 项，未达到 {k} 项"
+            line += f"（{names}）" if names else ""
+            if c["unknown"]:
+                line += f"；另有 {len(c['unknown'])} 项要素无法判定"
+        else:
+            line = f"  {c['rule']}  {c['cite']}  {title}: {n} elements, fewer than {k}" + (f" ({names})" if names else "")
+            if c["unknown"]:
+                line += f"; {len(c['unknown'])} elements undetermined"
+        out.append(line)
+    if out:
+        out.insert(0, "综合判定（未达到判定数量）：" if zh else "Counting rules below their threshold:")
+    return out
 
 
 _REASONS = {"wording_unavailable": ("未见条文原文", "wording not available"),
@@ -119,14 +159,14 @@ def _incomplete_headline(det: Determination, lang: str) -> list[str]:
     n = det.undetermined_major
     label = CONCLUSION_LABELS[lang][INCOMPLETE]
     if lang == "zh":
-        why = [f"{n} 项重大事故隐患条款无法判定"] if n else []
+        why = [f"{n} 项{rs.hazard_term}条款无法判定"] if n else []
         if det.open_deferrals:  # situations left to another ruleset's criteria keep the verdict open
             why.append(f"{det.open_deferrals} 类情形须按其他标准判定或尚未确定所属领域")
         if rs.partial:
             why.append(f"本版本仅编码 {rs.clauses_total} 条中的 {rs.clauses_encoded} 条，其余 {rs.clauses_not_encoded} 条未能判定")
         head = f"结论：{label}（{'；'.join(why)}；已判定的条款均不成立）"
     else:
-        why = [f"{n} major-hazard rules undetermined"] if n else []
+        why = [f"{n} rules on {rs.hazard_term_en}s undetermined"] if n else []
         if det.open_deferrals:
             why.append(f"{det.open_deferrals} kinds of situation must be judged under other criteria or have no sector")
         if rs.partial:
