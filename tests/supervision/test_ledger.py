@@ -13,6 +13,9 @@ from hazardrules.supervision.lifecycle import replay
 from hazardrules.supervision.schema import case_events, cases
 from hazardrules.supervision.service import step
 
+PLAN = {"goal_tasks": "消除超能力生产", "methods": "核减产量", "funds": "50万元", "organisation": "生产科 张三",
+        "time_limit": "2026-10-31 前", "safety": "停采工作面警戒，专项应急预案"}
+
 TODAY = date(2026, 8, 20)
 
 
@@ -39,7 +42,7 @@ def test_open_route_and_idempotence(db_url, det, finding):
 
 def test_full_lifecycle_and_rebuild_from_events(db_url, det, finding):
     cid = open_cases([det("R1", [finding("coal26.4.1")])], db_url, TODAY)[0]["case"]
-    step(db_url, cid, "plan_submitted", actor="企业", on=date(2026, 8, 20))
+    step(db_url, cid, "plan_submitted", actor="企业", on=date(2026, 8, 20), data={"plan": PLAN})
     step(db_url, cid, "rectification_reported", actor="企业", on=date(2026, 9, 1))
     step(db_url, cid, "review_failed", actor="旗应急局", on=date(2026, 9, 5))
     step(db_url, cid, "rectification_reported", actor="企业", on=date(2026, 9, 20))

@@ -18,7 +18,7 @@ def policies():
 
 
 def test_shipped_policies_and_defaults(policies):
-    assert set(policies) == {"national", "inner-mongolia"}
+    assert set(policies) == {"national", "inner-mongolia", "hubei", "qingdao"}
     im = policies["inner-mongolia"]
     assert im.chain == ("inner-mongolia", "national") and "nat.list.county" in im.adopted and not im.offered
     assert policies["national"].baseline and not im.baseline
@@ -38,7 +38,7 @@ def test_every_rule_says_whether_it_is_an_assumption(policies):
             assert r.assumption or r.basis, f"{r.id}: a sourced rule must name its basis"
 
 
-@pytest.mark.parametrize("pid", ["national", "inner-mongolia"])
+@pytest.mark.parametrize("pid", ["national", "inner-mongolia", "hubei", "qingdao"])
 def test_shipped_examples_pass_under_both_reasoners(policies, pid):
     results = run_policy_examples(policies[pid])
     assert results and {r.reasoner for r in results} == {"compiled", "durable"}

@@ -120,12 +120,27 @@ class CaseStep(BaseModel):
     note: str | None = Field(default=None, max_length=2000, description="说明 / note")
 
 
+class PlanStep(CaseStep):
+    """治理方案：16号令第十五条六项内容，缺项拒收。The plan: all six elements of 16号令 第十五条."""
+
+    goal_tasks: str = Field(description="治理的目标和任务 / goal and tasks")
+    methods: str = Field(description="采取的方法和措施 / methods and measures")
+    funds: str = Field(description="经费和物资的落实 / funds and materials")
+    organisation: str = Field(description="负责治理的机构和人员 / responsible organisation and people")
+    time_limit: str = Field(description="治理的时限和要求 / time limit and requirements")
+    safety: str = Field(description="安全措施和应急预案 / safety measures and emergency plan")
+
+
 class VerifyStep(CaseStep):
     passed: bool = Field(default=True, description="复核是否通过 / did the review pass")
 
 
 class ExtendStep(CaseStep):
     deadline: date = Field(description="新的整改期限 / new deadline")
+    requested_on: date | None = Field(default=None, description="企业提出延期申请的日期（策略规定申请时限时必填）/ "
+                                                                "date the extension was requested")
+    override_reason: str | None = Field(default=None, max_length=2000, description="超出上限的理由 / why beyond the cap")
+    approved_by: str | None = Field(default=None, max_length=200, description="超出上限的批准人 / who approved it")
 
 
 class StepResult(BaseModel):

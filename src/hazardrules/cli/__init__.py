@@ -44,6 +44,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("hazardrules.cli.report:report",
                "整改率、重大隐患整改率、每千次检查重大隐患数、企业自查占比、逾期数、动态清零。Supervision report."),
     "serve": ("hazardrules.cli.serve:serve", "启动 HTTP 服务（OpenAPI 文档见 /docs）。Run the HTTP service (OpenAPI at /docs)."),
+    "tier": ("hazardrules.cli.tier:tier", "管控等级：按 LEC 或 LS 评价值和辖区策略给出红橙黄蓝。Control tier from an LEC or LS assessment."),
     "token": ("hazardrules.cli.token:token", "服务令牌：创建、列表、吊销。API tokens for hazardrules serve."),
     "rulesets": ("hazardrules.cli.rulesets:rulesets_cmd", "列出规则集及其版本。List rulesets, editions and rule counts."),
     "test": ("hazardrules.cli.rulesets:test_cmd", "运行规则集中的示例。Run the examples written inside the rulesets."),

@@ -143,46 +143,10 @@ def _mover(name: str, kind: str, helps: str, *, fail_flag: bool = False):
     return command
 
 
-@case.command("extend")
-@db_option
-@click.argument("case_id", type=CASE_ID)
-@click.option("--deadline", type=_DATE, required=True, help="新的整改期限 / new deadline")
-@click.option("--by", "actor", required=True, help="批准人 / who approved the extension")
-@click.option("--date", "on", type=_DATE, required=True, help="批准日期 / date of the decision")
-@click.option("--note", default=None, help="理由 / reason")
-@click.pass_context
-def extend_cmd(ctx, db_url, case_id, deadline, actor, on, note):
-    """延长整改期限。Extend the deadline of an open case."""
-    data = {"deadline": deadline.date().isoformat(), **({"note": note} if note else {})}
-    out = service.step(db_url, case_id, "deadline_extended", actor=actor, on=on.date(), data=data,
-                       settings=settings_from(ctx))
-    say(f"案件 #{case_id}：整改期限延至 {out['deadline']}" if _lang(ctx) == "zh"
-               else f"case #{case_id}: deadline extended to {out['deadline']}")
-
-
-_mover("plan", "plan_submitted", "报送治理方案。Record the rectification plan.")
 _mover("rectify", "rectification_reported", "报告整改完成。Report the rectification done.")
 _mover("verify", "review_passed", "复核（--fail 表示不通过）。Record the 复核 (review); --fail if it failed.", fail_flag=True)
 _mover("close", "closed", "销号（须先复核通过）。Close (销号) a case after a passed review.")
 _mover("reopen", "reopened", "重新打开已销号案件。Reopen a closed case.")
 
 
-@case.command("sweep")
-@db_option
-@click.option("--today", type=_DATE, required=True, help="巡查日期 / date of the sweep")
-@click.option("--by", "actor", default="sweep", show_default=True, help="操作人 / actor")
-@click.pass_context
-def sweep_cmd(ctx, db_url, today, actor):
-    """逾期巡查：逾期案件提级督办并通报；重复运行不会重复处理。Escalate overdue cases (idempotent)."""
-    done = service.sweep(db_url, today.date(), actor=actor, settings=settings_from(ctx))
-    zh = _lang(ctx) == "zh"
-    lang = _lang(ctx)
-    settings = settings_from(ctx)
-    for d in done:
-        if d.get("conflict"):
-            say(f"#{d['case']}: " + ("与其他操作冲突，下次巡查再处理" if zh else "conflict with another change; left for the next sweep"))
-            continue
-        names = service.labels(d.get("policy", ""), lang, settings)[0]
-        say(f"#{d['case']}: {names.get(d['from_level'], d['from_level'])} → {names.get(d['to_level'], d['to_level'])}"
-                   + ((" 通报" if zh else " notice") if d["notified"] else "") + f"  ({d['deadline']})")
-    say(f"处理 {len(done)} 个逾期案件" if zh else f"{len(done)} overdue cases handled")
+from . import case_steps  # noqa: E402,F401  (the 16号令 steps, deadlines, grading, manual findings, sweep)

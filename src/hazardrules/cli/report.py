@@ -7,7 +7,7 @@ from datetime import date
 import click
 
 from ..supervision import report as report_mod
-from . import say_lines
+from . import say_lines, settings_from
 from .case import _DATE, db_option
 
 
@@ -25,5 +25,6 @@ from .case import _DATE, db_option
 def report(ctx, db_url, start, end, by, period, region, sector, fmt):
     """整改率、重大隐患整改率、每千次检查重大隐患数、企业自查占比、逾期数、动态清零。Supervision report."""
     rows = report_mod.compute(db_url, start=start.date() if start else None, end=end.date() if end else date.today(),
-                              by=by, period=period, region=region, sector=sector)
+                              by=by, period=period, region=region, sector=sector,
+                              settings=settings_from(ctx))
     say_lines(report_mod.render(rows, fmt, (ctx.obj or {}).get("lang", "zh")))

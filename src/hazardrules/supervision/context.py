@@ -143,12 +143,13 @@ def record_inputs(det, where: str, settings: Settings, explicit: str | None = No
     return ent, declared, juris
 
 
-def declared_values(values: dict, policy: Policy, where: str) -> dict:
-    """Values of declared facts, checked and normalised (labels -> ids); unknown names are errors."""
+def declared_values(values: dict, policy: Policy, where: str, *, coerce: bool = False) -> dict:
+    """Values of declared facts, checked and normalised (labels -> ids); unknown names are errors.
+    ``coerce`` accepts text as typed on a command line (是/否, numbers)."""
     from ..records import normalize_facts
 
     table = FieldTable({n: policy.fields[n] for n in policy.declared})
-    return normalize_facts(values, table, where)
+    return normalize_facts(values, table, where, coerce=coerce)
 
 
 def control_tier(determination, *, settings: Settings | None = None, policy: str | None = None) -> dict:

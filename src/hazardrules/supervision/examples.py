@@ -43,8 +43,8 @@ def run_policy_examples(policy: Policy, kinds=("compiled", "durable"),
                 problems.append(render("en") if render else f"{type(exc).__name__}: {exc}")
                 got = None
             if got is not None:
-                for key, want in ex.expect.model_dump().items():
-                    if want is not None and got[key] != want:
+                for key, want in ex.expect.model_dump(exclude_unset=True).items():  # null = expected absent
+                    if got[key] != want:
                         problems.append(f"{key}: expected {want!r}, got {got[key]!r}")
             out.append(PolicyExampleResult(policy.id, ex.name, doc.where(kp), router.reasoner.name, not problems,
                                            tuple(problems)))

@@ -78,6 +78,8 @@ class Opening:
     separate_reviewer: bool
     tier: dict | None = None  # control tier of the determination at this inspection
     jurisdiction: str | None = None  # which jurisdiction's policy routed it, and how it was chosen
+    classification: dict | None = None  # a finding recorded by hand: general/major, the reason, who
+    on_spot: bool = False  # a general hazard rectified on the spot: opened and closed in one step
 
 
 class Ledger:
@@ -195,11 +197,14 @@ class Ledger:
                 evs = [  # 立案 (with the routing decision), 双重交办, 整改期限
                     Event(1, "opened", actor, o.found_on, {
                         "level": d.level, "facts": o.facts, "policy": d.policy, "policy_digest": d.policy_digest,
-                        "reasoner": d.reasoner, "fired": [r["id"] for r in d.fired],
+                        "reasoner": d.reasoner, "fired": [r["id"] for r in d.fired], "hazard_class": o.hazard_class,
+                        **({"classification": o.classification} if o.classification else {}),
                         **({"level_reason": d.level_reason, "needs": list(d.needs)} if d.level_reason else {})}),
                     Event(2, "assigned", actor, o.found_on, {"targets": list(d.targets)}),
                 ]
-                if d.deadline is not None:  # no deadline while the level or the jurisdiction's rule is undetermined
+                if o.on_spot:  # 一般隐患 fixed on the spot: closed at once, no deadline
+                    evs.append(Event(3, "rectified_on_spot", actor, o.found_on, {}))
+                elif d.deadline is not None:  # no deadline while the level or the jurisdiction's rule is undetermined
                     evs.append(Event(3, "deadline_set", actor, o.found_on, {"deadline": d.deadline.isoformat(),
                                                                             "days": d.deadline_days}))
                 state = replay(evs)  # the cached row is, by construction, the fold of the events
@@ -209,7 +214,7 @@ class Ledger:
                     hazard_class=o.hazard_class, source=o.source, enterprise_name=o.enterprise.get("name"),
                     credit_code=o.enterprise.get("credit_code"), region_code=o.enterprise.get("region_code"),
                     policy=d.policy, policy_version=d.policy_version, found_on=o.found_on, state=state.state,
-                    level=state.level, deadline=state.deadline, closed_on=None, version=state.seq,
+                    level=state.level, deadline=state.deadline, closed_on=state.closed_on, version=state.seq,
                     finding=_json(o.finding), routing=_json(routing))).inserted_primary_key[0]
                 conn.execute(insert(case_events), [
                     dict(case_id=case_id, seq=e.seq, kind=e.kind, actor=e.actor, on_date=e.on, recorded_at=now,

@@ -270,7 +270,9 @@ def _compile(pid: str, files: dict) -> Policy:
         levels.update(pd.levels)
         departments.update(pd.departments)
         if pd.deadlines:
-            prev = blocks.get("deadlines", ({}, True))[0]
+            prev, prev_active = blocks.get("deadlines", ({}, True))
+            if not prev_active:  # an offered (not adopted) block is not inherited piecemeal
+                prev = {}
             days = dict(prev.get("days", {}), **pd.deadlines.days)
             cap = _period(pd.deadlines.cap) or (Period(pd.deadlines.max_days, "days") if pd.deadlines.max_days else None)
             merged = {"days": days, "unit": pd.deadlines.unit, "cap": cap or prev.get("cap"),

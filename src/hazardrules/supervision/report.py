@@ -43,6 +43,10 @@ COLUMNS = [  # key, 中文, English
     ("self_check_share", "企业自查发现占比", "found by self-check %"),
     ("overdue", "逾期", "overdue"),
     ("level_undetermined", "挂牌层级未确定", "listing level undetermined"),
+    ("review_overdue", "复核（现场审查）超时", "on-site reviews late or overdue"),
+    ("duties_overdue", "其他时限超时", "other time limits late or overdue"),
+    ("stats_due", "企业统计报表应报", "enterprise statistics due"),
+    ("stats_late", "企业统计报表逾期或未报", "enterprise statistics late or missing"),
     ("dynamic_clearance", "动态清零", "dynamic clearance"),
 ]
 
@@ -70,8 +74,15 @@ def _pct(num: int, den: int):
 
 
 def compute(db_url: str | None, *, end: date, start: date | None = None, by: str = "none",
-            period: str = "month", region: str | None = None, sector: str | None = None) -> list[dict]:
+            period: str = "month", region: str | None = None, sector: str | None = None, settings=None) -> list[dict]:
     """One row per group with every metric; the last row is the total when grouping."""
+    from . import duties as duties_mod
+    from . import statistics as stats_mod
+    from .context import Settings, calendar, policies
+
+    settings = Settings.resolve(settings)
+    known = policies(settings)
+    cal = calendar(settings)
     start = start or date.min
     with Ledger(db_url, create=False) as ledger, ledger.engine.connect() as conn:
         q = select(cases).where(cases.c.found_on >= start, cases.c.found_on <= end)
@@ -89,6 +100,8 @@ def compute(db_url: str | None, *, end: date, start: date | None = None, by: str
             for e in conn.execute(select(case_events).where(case_events.c.case_id.in_(ids[chunk:chunk + 500]))).mappings():
                 events[e["case_id"]].append(Event(e["seq"], e["kind"], e["actor"], e["on_date"], orjson.loads(e["data"])))
         insp = conn.execute(iq).mappings().all()
+        reports = [r for r in stats_mod.statuses(conn, end) if start <= stats_mod.due_date(r.period)
+                   and (not region or (r.region_code or "").startswith(region))]
     groups: dict[str, dict] = defaultdict(lambda: defaultdict(int))
     for r in rows:
         state = replay(events[r["id"]], until=end)
@@ -106,6 +119,17 @@ def compute(db_url: str | None, *, end: date, start: date | None = None, by: str
             g["level_undetermined"] += still_open and state.level == "unknown"
             # an open major case without a deadline is not "within an unexpired deadline"
             g["major_no_deadline"] += still_open and cls == "major" and state.deadline is None
+            pol = known.get(r["policy"])
+            for inst in duties_mod.instances(pol, [e for e in sorted(events[r["id"]], key=lambda e: e.seq)
+                                                     if e.on <= end], end, cal) if pol else ():
+                if inst.status in ("overdue", "late"):
+                    review = any(k.startswith("review_") for k in inst.duty.done_by)
+                    g["review_overdue" if review else "duties_overdue"] += 1
+    for rep_ in reports:  # enterprise statistics: by region of the enterprise, in the total always
+        keys = {"__total__"} | ({_key(by, period, ruleset="", region=rep_.region_code, on=rep_.due)} if by == "region" else set())
+        for key in keys:
+            groups[key]["stats_due"] += rep_.status != "pending"
+            groups[key]["stats_late"] += rep_.status in ("late", "missing")
     for i in insp:
         for key in {_key(by, period, ruleset=i["ruleset"], region=i["region_code"], on=i["inspection_date"]), "__total__"}:
             groups[key]["inspections"] += 1
@@ -124,6 +148,8 @@ def compute(db_url: str | None, *, end: date, start: date | None = None, by: str
             "self_check_share": _pct(g["self_check"], total),
             "overdue": g["overdue"],
             "level_undetermined": g["level_undetermined"],
+            "review_overdue": g["review_overdue"], "duties_overdue": g["duties_overdue"],
+            "stats_due": g["stats_due"], "stats_late": g["stats_late"],
             "dynamic_clearance": g["major_overdue"] == 0 and g["major_no_deadline"] == 0,
         })
     return out

@@ -109,3 +109,19 @@ decision_log = Table(
     Column("fired", Text, nullable=False),  # JSON list of rule ids
     Column("region_code", String(6), index=True),  # of the inspected enterprise, for regional queries
 )
+
+# 16号令 第十四条: an enterprise's quarterly and annual hazard statistics, one row per submitted report
+enterprise_reports = Table(
+    "enterprise_reports", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("enterprise_key", String(300), nullable=False),  # credit code, else name
+    Column("credit_code", String(18)),
+    Column("enterprise_name", String(300)),
+    Column("region_code", String(6)),
+    Column("period", String(6), nullable=False),  # 2026Q3 | 2026
+    Column("kind", String(10), nullable=False),  # quarterly | annual
+    Column("submitted_on", Date, nullable=False),
+    Column("actor", String(120), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("enterprise_key", "period", name="uq_enterprise_reports_period"),
+)

@@ -103,7 +103,7 @@ def case_summary(cid: int, created: bool, o: Opening) -> dict:
             "level": d.level, "level_reason": d.level_reason, "needs": list(d.needs),
             "deadline": d.deadline.isoformat() if d.deadline else None, "deadline_reason": d.deadline_reason,
             "targets": list(d.targets), "policy": d.policy, "jurisdiction": o.jurisdiction,
-            "reasoner": d.reasoner, "tier": o.tier["tier"]}
+            "reasoner": d.reasoner, "tier": o.tier["tier"] if o.tier else None}
 
 
 def open_cases(determinations, db_url: str | None = None, today: date | None = None, *, actor: str = "hazardrules",
@@ -120,38 +120,60 @@ def open_cases(determinations, db_url: str | None = None, today: date | None = N
 
 def sweep(db_url: str | None, today: date, *, actor: str = "sweep", reasoner: str | None = None,
           settings: Settings | None = None) -> list[dict]:
-    """Escalate every overdue case once per missed deadline (running it twice changes nothing)."""
+    """Escalate every overdue case once per missed deadline and flag overdue time limits (running it
+    twice changes nothing); return the escalations (:func:`sweep_all` returns everything)."""
+    return sweep_all(db_url, today, actor=actor, reasoner=reasoner, settings=settings)["escalations"]
+
+
+def sweep_all(db_url: str | None, today: date, *, actor: str = "sweep", reasoner: str | None = None,
+              settings: Settings | None = None) -> dict:
+    """The sweep on ``today``: escalations of overdue cases, overdue time limits (e.g. the on-site
+    review within 10 days of a resumption application) flagged once each, cases whose listing level
+    is still undetermined, and enterprise statistics reports that are late or missing."""
+    from . import statistics as stats_mod
+    from .steps import flag_duties
+
     settings = Settings.resolve(settings, reasoner=reasoner)
-    out = []
     with Ledger(db_url, create=False) as ledger:
-        for row in ledger.list_cases(open_only=True):
-            events = ledger.events(row["id"])
-            state = replay(events)
-            if not is_overdue(state, today) or state.deadline.isoformat() in state.escalated_for:
-                continue
-            if state.last_on and today < state.last_on:
-                continue  # a sweep dated before the case's last step cannot act on it
-            router = router_for(policy_by_id(row["policy"], settings), settings)
-            d = router.route_sweep(_opening_facts(events), level=state.level, deadline=state.deadline, today=today)
-            steps = []
-            mark = state.deadline.isoformat()
-            fired = [r["id"] for r in d.fired]
-            if d.level != state.level:
-                steps.append(("escalated", {"level": d.level, "from_level": state.level, "for_deadline": mark,
-                                            "deadline": d.deadline, "fired": fired}))
-            if d.notify or (steps == [] and fired):
-                steps.append(("notified", {"for_deadline": mark, "fired": fired}))
-            if not steps:
-                continue
-            try:
-                new = ledger.append(row["id"], steps, actor=actor, on=today)
-            except ConflictError:  # someone moved the case meanwhile: leave it to the next sweep
-                out.append({"case": row["id"], "from_level": state.level, "to_level": state.level,
-                            "deadline": mark, "notified": False, "fired": fired, "conflict": True})
-                continue
-            out.append({"case": row["id"], "policy": row["policy"], "from_level": state.level, "to_level": new.level,
-                        "deadline": new.deadline.isoformat() if new.deadline else None,
-                        "notified": any(k == "notified" for k, _ in steps), "fired": fired})
+        escalations = _escalate(ledger, today, actor, settings)
+        duties = flag_duties(ledger, today, settings, actor=actor)
+        pending = [{"case": r["id"], "rule": r["rule"], "enterprise": r["enterprise_name"]}
+                   for r in ledger.list_cases(open_only=True) if r["level"] == "unknown"]
+        with ledger.engine.connect() as conn:
+            reports = [r for r in stats_mod.statuses(conn, today) if r.status in ("late", "missing")]
+    return {"escalations": escalations, "duties": duties, "undetermined": pending, "reports": reports}
+
+
+def _escalate(ledger: Ledger, today: date, actor: str, settings: Settings) -> list[dict]:
+    out = []
+    for row in ledger.list_cases(open_only=True):
+        events = ledger.events(row["id"])
+        state = replay(events)
+        if not is_overdue(state, today) or state.deadline.isoformat() in state.escalated_for:
+            continue
+        if state.last_on and today < state.last_on:
+            continue  # a sweep dated before the case's last step cannot act on it
+        router = router_for(policy_by_id(row["policy"], settings), settings)
+        d = router.route_sweep(_opening_facts(events), level=state.level, deadline=state.deadline, today=today)
+        steps = []
+        mark = state.deadline.isoformat()
+        fired = [r["id"] for r in d.fired]
+        if d.level != state.level:
+            steps.append(("escalated", {"level": d.level, "from_level": state.level, "for_deadline": mark,
+                                        "deadline": d.deadline, "fired": fired}))
+        if d.notify or (steps == [] and fired):
+            steps.append(("notified", {"for_deadline": mark, "fired": fired}))
+        if not steps:
+            continue
+        try:
+            new = ledger.append(row["id"], steps, actor=actor, on=today)
+        except ConflictError:  # someone moved the case meanwhile: leave it to the next sweep
+            out.append({"case": row["id"], "from_level": state.level, "to_level": state.level,
+                        "deadline": mark, "notified": False, "fired": fired, "conflict": True})
+            continue
+        out.append({"case": row["id"], "policy": row["policy"], "from_level": state.level, "to_level": new.level,
+                    "deadline": new.deadline.isoformat() if new.deadline else None,
+                    "notified": any(k == "notified" for k, _ in steps), "fired": fired})
     return out
 
 

@@ -21,7 +21,7 @@ from ...supervision.lifecycle import OPEN_STATES, STATES
 from ...supervision.schema import case_events, cases
 from ..auth import refuse_region, require
 from ..errors import ApiError, responses
-from ..models import CaseDetail, CaseRow, CaseStep, ExtendStep, StepResult, SweepRequest, SweepResult, VerifyStep
+from ..models import CaseDetail, CaseRow, CaseStep, ExtendStep, PlanStep, StepResult, SweepRequest, SweepResult, VerifyStep
 
 router = APIRouter(tags=["督办案件 cases"])
 CASE_ROLES = require("inspector", "regulator")
@@ -135,9 +135,12 @@ _STEP_DOC = responses(400, 401, 403, 404, 409, 422)
 
 @router.post("/v1/cases/{case_id}/plan", response_model=StepResult, summary="报送治理方案 / submit the plan",
              responses=_STEP_DOC)
-async def plan(request: Request, case_id: int = CaseId, body: CaseStep = Body(...),
+async def plan(request: Request, case_id: int = CaseId, body: PlanStep = Body(...),
                principal: Principal = Depends(CASE_ROLES)):
-    return _json(await _step(request, principal, case_id, "plan_submitted", body, {}))
+    from ...supervision.lifecycle import PLAN_ELEMENTS
+
+    plan = {k: getattr(body, k) for k, _, _ in PLAN_ELEMENTS}
+    return _json(await _step(request, principal, case_id, "plan_submitted", body, {"plan": plan}))
 
 
 @router.post("/v1/cases/{case_id}/rectify", response_model=StepResult, summary="报告整改完成 / report rectified",
@@ -173,8 +176,18 @@ async def reopen(request: Request, case_id: int = CaseId, body: CaseStep = Body(
              responses=_STEP_DOC)
 async def extend(request: Request, case_id: int = CaseId, body: ExtendStep = Body(...),
                  principal: Principal = Depends(CASE_ROLES)):
-    return _json(await _step(request, principal, case_id, "deadline_extended", body,
-                             {"deadline": body.deadline.isoformat()}))
+    svc = request.app.state.svc
+
+    def run():  # caps and request limits of the case's policy, as the CLI's case extend
+        from ...supervision.steps import extend as extend_case
+
+        row = _check_access(svc, principal, case_id)
+        out = extend_case(svc.db_url, case_id, body.deadline, actor=principal.name, on=body.on,
+                          requested_on=body.requested_on, override_reason=body.override_reason,
+                          approved_by=body.approved_by, note=body.note)
+        return {"case": case_id, "state": out["state"], "level": row["level"], "deadline": out["deadline"]}
+
+    return _json(await run_in_threadpool(run))
 
 
 @router.post("/v1/cases:sweep", response_model=list[SweepResult], summary="逾期巡查 / escalation sweep",
