@@ -177,3 +177,22 @@ def test_bad_inspection_date_with_an_explicit_edition_is_the_same_error(shape, t
     py, col = run_both(src, tmp_path)
     assert col == py
     assert [orjson.loads(line)["ok"] for line in col.splitlines()] == [False, False, True]
+
+
+def test_odd_envelopes_and_null_undeclared_facts_give_the_same_rows(tmp_path):
+    """Hunting (issue 11): JSONL lines whose record_id is a list, a bool or holds NUL, whose enterprise
+    holds a list, or whose facts name an undeclared key with null — Polars reads such mixed columns
+    as text or as "absent"; the columnar engine must send them to Python and write the same rows."""
+    src = ROOT / "tests" / "reliability" / "odd_envelopes.jsonl"
+    py, col = run_both(src, tmp_path)
+    assert col == py
+    assert [orjson.loads(line)["ok"] for line in py.splitlines()].count(False) >= 7
+
+
+def test_parquet_enterprise_lists_go_to_python(tmp_path):
+    table = pa.table({"ruleset": ["coal-mine"] * 2, "edition": ["2020"] * 2, "inspection_date": ["2021-01-01"] * 2,
+                      "record_id": ["a", "b\x00"], "enterprise.name": [["x"], None], "mine_type": ["underground"] * 2})
+    src = tmp_path / "ent.parquet"
+    pq.write_table(table, src)
+    py, col = run_both(src, tmp_path)
+    assert col == py and [orjson.loads(line)["ok"] for line in py.splitlines()] == [False, False]

@@ -215,16 +215,30 @@ class _Judge:
         cleaned, ok = [], [pl.lit(True)]
         jsonl = where_kind == ":jsonl"
         for col, dtype in schema.items():
-            if col in ENVELOPE or col.startswith(("__", "enterprise.")):
+            if col == "record_id":  # check_envelope: text or a number, no NUL; str() of it is the output
+                ok.append(pl.col(col).is_null() | _plain_text_or_int(col, dtype, jsonl))
                 continue
-            if jsonl and col == "enterprise":  # must be a mapping, as check_envelope demands
+            if col in ENVELOPE or col.startswith("__"):
+                continue
+            if col.startswith("enterprise."):  # each entry a scalar without NUL (check_envelope)
+                ok.append(pl.col(col).is_null() | _scalar_ok(col, dtype))
+                continue
+            if jsonl and col == "enterprise":  # must be a mapping of scalars, as check_envelope demands
                 if not isinstance(dtype, pl.Struct):
                     ok.append(pl.col(col).is_null())
+                else:
+                    ok.extend(pl.col(col).is_null() | pl.col(col).struct.field(f.name).is_null() | _scalar_ok(
+                        pl.col(col).struct.field(f.name), f.dtype, jsonl) for f in dtype.fields)
                 continue
             name = col[6:] if col.startswith("facts.") else col
             f = rs.fields.get(name)
             if f is None or (jsonl and not col.startswith("facts.")):  # JSON: a top-level key is not a fact
                 ok.append(pl.col(col).is_null())
+                if jsonl and col.startswith("facts."):
+                    # an undeclared key given as null is still an error in Python: a null cell cannot tell
+                    # "absent" from "null", so a row whose line names the key (or escapes one) goes there
+                    raw = pl.col("__raw").cast(pl.String)
+                    ok.append(~raw.str.contains(orjson.dumps(name).decode(), literal=True) & ~raw.str.contains("\\u", literal=True))
                 continue
             if f.type == "list":  # explode + check + gather: computed here, referenced as columns below
                 value, good = clean_list(sub, col, f, coerce=not jsonl)
@@ -305,6 +319,27 @@ class _Judge:
             out = judge(self.engine, raw, header, edition=self.options.edition, detail="summary", lang=self.options.lang)
             rows.append({c: out.get(c) for c in OUT_COLUMNS[:-1]} | {"detail": _detail(out)})
         return pl.DataFrame(rows, schema=_schema())
+
+
+def _no_nul(c: pl.Expr, jsonl: bool = False) -> pl.Expr:
+    ok = ~c.str.contains("\x00", literal=True)
+    if jsonl:  # Polars turns a JSON column of mixed types into text: '["x"]', 'true', '1e20' may not have been text
+        ok = ok & ~c.str.contains(r"^\s*[\[{]") & ~c.is_in(["true", "false"]) & ~c.str.contains(r"^-?[0-9.]+[eE]")
+    return ok
+
+
+def _plain_text_or_int(col: str, dtype, jsonl: bool) -> pl.Expr:
+    """record_id values whose text is the same in Polars and Python (str(12) == "12"; floats may not be)."""
+    if dtype == pl.String:
+        return _no_nul(pl.col(col), jsonl)
+    return pl.lit(dtype.is_integer())
+
+
+def _scalar_ok(col, dtype, jsonl: bool = False) -> pl.Expr:
+    c = pl.col(col) if isinstance(col, str) else col
+    if dtype == pl.String:
+        return _no_nul(c, jsonl)
+    return pl.lit(dtype.is_numeric() or dtype == pl.Boolean)
 
 
 def _groups(frame: pl.DataFrame, column: str):
