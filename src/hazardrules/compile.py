@@ -23,6 +23,7 @@ from .expr import Checked, Field, FieldTable, check, parse
 from .expr.ast import dump
 from .expr.compiler import Emitter, ExprCompiler, field_var
 from .expr.runtime import GLOBALS
+from .limits import MAX_MAGNITUDE
 from .numberwords import WordDecl, check_words, comparisons, word_table
 from .records import normalize_facts
 
@@ -115,6 +116,8 @@ class CompiledRuleset:
     evaluate_facts: object  # the generated function: facts -> tuple of statuses (one per rule)
     major_indexes: tuple[int, ...] = field(default=())
     rule_by_id: dict = field(default_factory=dict)
+    # validation fused with evaluation: (raw facts, inspection date) -> statuses, or None = take the full path
+    evaluate_checked: object = None
     not_encoded: tuple[dict, ...] = ()  # clauses of the document this edition does not encode
     hazard_term: str = "重大事故隐患"  # the standard's own term for a finding (GB 35181: 重大火灾隐患)
     hazard_term_en: str = "major accident hazard"
@@ -165,18 +168,22 @@ class CompiledRuleset:
     # marshalled code object plus its constants and is rebuilt over the runtime's globals.
     def __getstate__(self):
         state = dict(self.__dict__)
-        fn = state.pop("evaluate_facts")
-        consts = {k: v for k, v in fn.__globals__.items() if k not in GLOBALS and k != fn.__name__}
-        state["_generated"] = (marshal.dumps(fn.__code__), fn.__name__, consts)
+        fns = {attr: state.pop(attr) for attr in _GENERATED}
+        names = {fn.__name__ for fn in fns.values()}
+        consts = {k: v for k, v in fns["evaluate_facts"].__globals__.items() if k not in GLOBALS and k not in names}
+        state["_generated"] = ({attr: (marshal.dumps(fn.__code__), fn.__name__) for attr, fn in fns.items()}, consts)
         return state
 
     def __setstate__(self, state):
-        code, name, consts = state.pop("_generated")
+        codes, consts = state.pop("_generated")
         namespace = dict(GLOBALS)
         namespace.update(consts)
-        fn = types.FunctionType(marshal.loads(code), namespace, name)
-        namespace[name] = fn
-        self.__dict__.update(state, evaluate_facts=fn)
+        for attr, (code, name) in codes.items():
+            namespace[name] = state[attr] = types.FunctionType(marshal.loads(code), namespace, name)
+        self.__dict__.update(state)
+
+
+_GENERATED = ("evaluate_facts", "evaluate_checked")  # the functions generated from one ruleset's source
 
 
 def compile_ruleset(root: YamlDoc, parts: list[YamlDoc] = ()) -> CompiledRuleset:
@@ -219,7 +226,7 @@ def compile_ruleset(root: YamlDoc, parts: list[YamlDoc] = ()) -> CompiledRuleset
 
     rules = tuple(rules)
     elements = tuple(elements)
-    source, fn = _codegen(fields, tables, elements, rules, f"{head.ruleset}@{head.edition}")
+    source, fn, checked_fn = _codegen(fields, tables, elements, rules, f"{head.ruleset}@{head.edition}")
     digest = _digest(root, parts)
     return CompiledRuleset(
         id=head.ruleset, edition=head.edition, title=head.title, title_en=head.title_en,
@@ -228,6 +235,7 @@ def compile_ruleset(root: YamlDoc, parts: list[YamlDoc] = ()) -> CompiledRuleset
         history=tuple(h.model_dump(mode="json", exclude_none=True) for h in head.history),
         conventions=(conv.notes if conv else head.conventions), fields=fields, tables={t.name: t for t in tables}, groups=tuple(groups),
         elements=elements, rules=rules, digest=digest, path=root.path, python_source=source, evaluate_facts=fn,
+        evaluate_checked=checked_fn,
         major_indexes=tuple(r.index for r in rules if r.kind == "major"),
         rule_by_id={r.id: r for r in rules + elements}, not_encoded=not_encoded,
         hazard_term=head.hazard_term or "重大事故隐患", hazard_term_en=head.hazard_term_en or "major accident hazard",
@@ -484,7 +492,8 @@ def _codegen(fields: FieldTable, tables: list[Table], elements, rules, name: str
                         f"else (0 if _w is False else 2)")
     loads = [f"    {field_var(n)} = _g({n!r})" for n in sorted(used)]
     statuses = ", ".join(f"s{r.index}" for r in rules)
-    source = "\n".join(["def _evaluate(f):", "    _g = f.get", *loads, *body, f"    return ({statuses},)", ""])
+    source = "\n".join(["def _evaluate(f):", "    _g = f.get", *loads, *body, f"    return ({statuses},)", "",
+                        *_checked_head(fields, used, em), *body, f"    return ({statuses},)", ""])
     namespace = dict(GLOBALS)
     namespace.update(em.consts)
     try:
@@ -493,7 +502,45 @@ def _codegen(fields: FieldTable, tables: list[Table], elements, rules, name: str
         raise RulesetError(diag("ruleset_too_complex", name, f"规则集生成的代码超出 Python 的限制（{exc}）；请拆分复杂条件",
                                 f"the ruleset's generated code exceeds Python's limits ({exc}); split complex conditions")) from None
     exec(code, namespace)
-    return source, namespace["_evaluate"]
+    return source, namespace["_evaluate"], namespace["_evaluate_checked"]
+
+
+def _checked_head(fields: FieldTable, used: set[str], em: Emitter) -> list[str]:
+    """Head of ``_evaluate_checked(f, day)``: validation fused with the loads of the evaluation.
+
+    Accepts only what the record fast path would pass unchanged (typed values within bounds, enum ids,
+    ``date`` objects, no lists, no field the rules do not read); on anything else it returns None and
+    the caller takes the explaining path (:func:`hazardrules.records.normalize_facts`), so messages and
+    conversions stay exactly those of the full validation. ``day`` stands for a missing
+    ``inspection_date`` fact, as :meth:`Engine.prepare` adds it.
+    """
+    lines = ["def _evaluate_checked(f, _day):",
+             f"    if not f.keys() <= {em.const(frozenset(used), 'fieldset')}:", "        return None", "    _g = f.get"]
+    date_class = em.const(date, "class")
+    float_, int_, bool_, str_ = (em.const(c, "class") for c in (float, int, bool, str))  # generated code has no builtins
+    for n in sorted(used):
+        v, f = field_var(n), fields[n]
+        lines.append(f"    {v} = _g({n!r})")
+        if n == INSPECTION_DATE:
+            lines.append(f"    if {v} is None:\n        {v} = _day")
+        lo = -MAX_MAGNITUDE if f.min is None else max(f.min, -MAX_MAGNITUDE)
+        hi = MAX_MAGNITUDE if f.max is None else min(f.max, MAX_MAGNITUDE)
+        if f.type == "number":
+            bad = f"({v}.__class__ is not {float_} and {v}.__class__ is not {int_}) or not {lo!r} <= {v} <= {hi!r}"
+        elif f.type == "integer":
+            bad = f"{v}.__class__ is not {int_} or not {lo!r} <= {v} <= {hi!r}"
+        elif f.type == "bool":
+            bad = f"{v}.__class__ is not {bool_}"
+        elif f.type == "enum":
+            bad = f"{v}.__class__ is not {str_} or {v} not in {em.const(frozenset(f.values or ()), 'enumset')}"
+        elif f.type == "string":
+            bad = f"{v}.__class__ is not {str_}"
+        elif f.type == "date":
+            bad = f"{v}.__class__ is not {date_class}"
+        else:  # lists of units: converted item by item, by the records module
+            bad = "True"
+        lines.append(f"    if {v} is not None and ({bad}):\n        return None")
+    return lines
 
 
 def _count_code(rule: CompiledRule, elements) -> str:

@@ -117,8 +117,7 @@ def judge(engine, raw: RawRow, header, *, edition: str | None, detail: str, lang
     record = None
     try:
         record = record_from(raw, header)
-        rs, facts = engine.prepare(record, where=raw.where, edition=edition, coerce=raw.kind != "json")
-        statuses = rs.evaluate_facts(facts)
+        rs, facts, statuses = engine.judge(record, where=raw.where, edition=edition, coerce=raw.kind != "json")
     except HazardRulesError as exc:
         return error_row(raw, exc, lang, record)
     except Exception as exc:  # a bug must not stop the batch or lose the row: report it on the row
