@@ -3,13 +3,16 @@
 Order and memory: at most ``workers * 4`` chunks are in flight; results are written in the order
 the chunks were read (a deque of futures), so output row *n* is input row *n* and memory does not
 grow with the input. With one worker everything runs in this process (no pickling at all).
-Workers are forked after the parent compiled every ruleset, so they share the compiled code.
+Workers are forked after the parent judged the first rows (so they share the rulesets it compiled),
+and only when the rest of the input is large enough for processes to pay off (see PARALLEL_MIN_SECONDS).
 A worker that dies (killed, out of memory) ends the batch with an error and no output file.
 """
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
+import os
 import sys
 import time
 from collections import deque
@@ -98,22 +101,6 @@ def _init_worker(options: Options) -> None:
     _STATE["options"] = options
 
 
-def _warm(options: Options) -> None:
-    """Compile every ruleset in the parent so forked workers share it (copy-on-write) instead of
-    each compiling the same rulesets at once; a broken ruleset is left for the rows that use it."""
-    _init_worker(options)
-    engine = _STATE["engine"]
-    try:
-        ids = engine.ruleset_ids()
-    except HazardRulesError:
-        return
-    for rid in ids:
-        try:
-            engine.editions(rid)
-        except HazardRulesError:
-            pass
-
-
 def process_chunk(chunk: Chunk) -> tuple[object, Summary, int]:
     """Judge one chunk (in a worker): its output payload, its counts and the bytes it consumed."""
     engine, opt = _STATE["engine"], _STATE["options"]
@@ -143,18 +130,18 @@ def run_batch(inputs: list[str], output: str, *, workers: int = 1, options: Opti
     out_fmt = output_format(output, output_fmt)
     options = Options(options.rules_dir, options.edition, options.detail, options.lang, out_fmt)
     writer = open_writer(output, out_fmt, inputs)
-    summary = Summary(workers=workers)
+    workers = resolve_workers(workers)
+    summary = Summary(workers=1)  # processes actually used; raised when the pool starts
     bar = Progress(total_bytes(inputs), progress, options.lang)
     start = time.perf_counter()
     counter = Counter()
     chunks = (c for path, fmt in zip(inputs, formats) for c in read_chunks(path, fmt, counter, chunk_size))
     try:
-        if workers <= 1:
-            _init_worker(options)
-            for chunk in chunks:
-                _collect(process_chunk(chunk), writer, summary, bar)
-        else:
-            _parallel(chunks, workers, options, writer, summary, bar)
+        _init_worker(options)
+        rest = _serial_until_worth_forking(chunks, workers, writer, summary, bar, total_bytes(inputs))
+        if rest is not None:
+            summary.workers = workers
+            _parallel(rest, workers, options, writer, summary, bar)
         writer.commit()
     except BaseException as exc:
         writer.abort()
@@ -168,10 +155,57 @@ def run_batch(inputs: list[str], output: str, *, workers: int = 1, options: Opti
     return summary
 
 
+def resolve_workers(workers: int | str | None) -> int:
+    """``auto`` (or None): one process per core, at most 8; a number: that many at most."""
+    if workers in (None, "auto"):
+        return max(1, min(os.cpu_count() or 1, 8))
+    return max(1, int(workers))
+
+
+# Workers pay off only when the work left outlasts starting them (forking, their first chunks, the
+# ordered hand-back): the batch judges in this process first and starts the pool only when, at the rate
+# measured so far, what is left of the input would take longer than PARALLEL_MIN_SECONDS. So a small file
+# never pays for processes, with ``--workers 2`` as with ``auto``.
+PARALLEL_MIN_SECONDS = 1.0
+_MEASURE_SECONDS = 0.2  # judge in-process at least this long before estimating
+
+
+def _serial_until_worth_forking(chunks, workers: int, writer, summary: Summary, bar: Progress, total: int):
+    """Judge chunks in this process; return the remaining chunks once a pool would pay off, else None (all done).
+
+    The rate is measured after the first chunk, which also pays for loading its rulesets."""
+    consumed, since, measured = 0, None, 0
+    for chunk in chunks:
+        _collect(process_chunk(chunk), writer, summary, bar)
+        consumed += chunk.nbytes
+        if workers <= 1:
+            continue
+        if since is None:
+            since, measured = time.perf_counter(), 0
+            continue
+        measured += chunk.nbytes
+        elapsed = time.perf_counter() - since
+        if elapsed < _MEASURE_SECONDS:
+            continue
+        if total <= 0:  # a stream of unknown length (stdin): enough has arrived to make processes worthwhile
+            return _chain_first(chunks)
+        left = total - consumed
+        if measured > 0 and left > 0 and elapsed * left / measured > PARALLEL_MIN_SECONDS:
+            return _chain_first(chunks)
+    return None
+
+
+def _chain_first(chunks):
+    """The rest of the chunk stream, or None when it is already exhausted."""
+    try:
+        first = next(chunks)
+    except StopIteration:
+        return None
+    return itertools.chain((first,), chunks)
+
+
 def _parallel(chunks, workers: int, options: Options, writer, summary: Summary, bar: Progress) -> None:
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    if method == "fork":
-        _warm(options)
     ctx = multiprocessing.get_context(method)
     pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_pool_worker, initargs=(options,))
     try:
