@@ -9,6 +9,7 @@ encoded, never a silent judgement under another edition.
 from __future__ import annotations
 
 import difflib
+import functools
 import threading
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -29,7 +30,7 @@ class Engine:
         self.rules_dir = Path(rules_dir) if rules_dir else default_rules_dir()
         self._editions: dict[str, list[CompiledRuleset]] = {}
         self._lock = threading.Lock()
-        self._fast_editions: dict[tuple[str, str], tuple[CompiledRuleset, date]] = {}  # (ruleset, date text) -> edition
+        self._by_date: dict[tuple[str, str], tuple[CompiledRuleset, date]] = {}  # (ruleset, date text) -> edition
 
     # -- rulesets ----------------------------------------------------------------------------------
     def ruleset_ids(self) -> list[str]:
@@ -116,56 +117,55 @@ class Engine:
     def prepare(self, record: dict, *, where: str = "记录", edition: str | None = None,
                 coerce: bool = False) -> tuple[CompiledRuleset, dict]:
         """Check a record's envelope, pick its edition, validate its facts."""
-        if where == "记录" and isinstance(record, dict) and _str_or_none(record.get("record_id")):
-            where = f"记录 {record['record_id']}"  # a library caller's errors still name the record
-        check_envelope(record, where)
-        day = parse_date(record.get("inspection_date"))
-        chosen = edition or record.get("edition")
-        if day is None and chosen is None:
-            raise RecordError(diag("missing_date", f"{where} inspection_date",
-                                   "记录缺少检查日期 inspection_date（据此选择当时有效的标准版本）",
-                                   "the record has no inspection_date (it decides which edition applies)"))
-        rs = self.ruleset(record["ruleset"], edition=str(chosen) if chosen is not None else None, on=day)
+        where = _named(record, where)
+        rs, day = self._edition_of(record, where, edition)
         facts = normalize_facts(record.get("facts") or {}, rs.fields, where, coerce=coerce)
         if day is not None and "inspection_date" not in facts:
             facts["inspection_date"] = day  # conditions may compare dates with the inspection date
         return rs, facts
 
+    def _edition_of(self, record, where: str, edition: str | None) -> tuple[CompiledRuleset, date | None]:
+        """The envelope checked, the inspection date and the edition that applies."""
+        check_envelope(record, where)
+        text = record.get("inspection_date")
+        chosen = edition or record.get("edition")
+        if chosen is None and type(text) is str:  # the common case, memoised: (ruleset, date text) -> edition
+            key = (record["ruleset"], text)
+            found = self._by_date.get(key)
+            if found is not None:
+                return found
+        day = parse_date(text)
+        if day is None and chosen is None:
+            raise RecordError(diag("missing_date", f"{where} inspection_date",
+                                   "记录缺少检查日期 inspection_date（据此选择当时有效的标准版本）",
+                                   "the record has no inspection_date (it decides which edition applies)"))
+        rs = self.ruleset(record["ruleset"], edition=str(chosen) if chosen is not None else None, on=day)
+        if chosen is None and type(text) is str and len(self._by_date) < 4096:
+            self._by_date[(record["ruleset"], text)] = (rs, day)
+        return rs, day
+
     def judge(self, record: dict, *, where: str = "记录", edition: str | None = None,
               coerce: bool = False) -> tuple[CompiledRuleset, dict, tuple]:
         """The edition, the normalised facts and every rule's status: :meth:`prepare` + evaluation.
 
-        A plain typed record (the common case: JSON in, typed facts the rules read, known ids) takes
-        the fused path — the generated ``evaluate_checked`` validates while it loads the facts; anything
-        else, and every error, goes through :meth:`prepare`, whose messages and conversions it equals.
+        Typed facts that the rules read (the common case) take the fused path: the generated
+        ``evaluate_checked`` validates them while it loads them. Anything else — text to coerce, enum
+        labels, lists, unread fields, any bad value — goes through :func:`normalize_facts`, whose
+        messages and conversions the fused path equals (tests/test_properties.py).
         """
-        if not coerce and edition is None and type(record) is dict and record.keys() <= _FAST_ENVELOPE:
-            facts = record.get("facts")
-            rid = record.get("ruleset")
-            text = record.get("inspection_date")
-            record_id = record.get("record_id")
-            if type(facts) is dict and type(rid) is str and type(text) is str and (
-                    record_id is None or type(record_id) is str and record_id):
-                key = (rid, text)
-                rs_day = self._fast_editions.get(key)
-                if rs_day is None:
-                    day = parse_date(text)
-                    if day is not None:
-                        try:
-                            rs_day = (self.ruleset(rid, on=day), day)
-                        except HazardRulesError:
-                            rs_day = None  # the full path raises it, with its place
-                        if rs_day is not None and len(self._fast_editions) < 4096:
-                            self._fast_editions[key] = rs_day
-                if rs_day is not None:
-                    rs, day = rs_day
-                    statuses = rs.evaluate_checked(facts, day) if rs.evaluate_checked is not None else None
-                    if statuses is not None:
-                        out = dict(facts) if None not in facts.values() else {k: v for k, v in facts.items() if v is not None}
-                        if "inspection_date" not in out:
-                            out["inspection_date"] = day
-                        return rs, out, statuses
-        rs, facts = self.prepare(record, where=where, edition=edition, coerce=coerce)
+        where = _named(record, where)
+        rs, day = self._edition_of(record, where, edition)
+        facts = record.get("facts")
+        if not coerce and type(facts) is dict and rs.evaluate_checked is not None:
+            statuses = rs.evaluate_checked(facts, day)
+            if statuses is not None:
+                out = dict(facts) if None not in facts.values() else {k: v for k, v in facts.items() if v is not None}
+                if day is not None and "inspection_date" not in out:
+                    out["inspection_date"] = day
+                return rs, out, statuses
+        facts = normalize_facts(facts or {}, rs.fields, where, coerce=coerce)
+        if day is not None and "inspection_date" not in facts:
+            facts["inspection_date"] = day
         return rs, facts, rs.evaluate_facts(facts)
 
     def evaluate(self, record: dict, *, where: str = "记录", edition: str | None = None,
@@ -176,7 +176,7 @@ class Engine:
         """
         rs, facts, statuses = self.judge(record, where=where, edition=edition, coerce=coerce)
         return Determination(rs, facts, statuses, _str_or_none(record.get("record_id")),
-                             parse_date(record.get("inspection_date")), record.get("enterprise"), record.get("found_by"),
+                             _day_of(record.get("inspection_date")), record.get("enterprise"), record.get("found_by"),
                              record.get("supervision"))
 
     def evaluate_many(self, records: Iterable[dict], *, edition: str | None = None) -> Iterator[Determination | HazardRulesError]:
@@ -188,7 +188,21 @@ class Engine:
                 yield exc
 
 
-_FAST_ENVELOPE = frozenset(("ruleset", "record_id", "inspection_date", "facts"))  # the fused path's envelope
+@functools.lru_cache(maxsize=4096)
+def _day_of_text(text: str) -> date | None:
+    return parse_date(text)
+
+
+def _day_of(value) -> date | None:
+    """parse_date, memoised for date texts (a batch repeats the same few inspection dates)."""
+    return _day_of_text(value) if type(value) is str else parse_date(value)
+
+
+def _named(record, where: str) -> str:
+    """A library caller's errors still name the record."""
+    if where == "记录" and isinstance(record, dict) and _str_or_none(record.get("record_id")):
+        return f"记录 {record['record_id']}"
+    return where
 
 
 def _str_or_none(v) -> str | None:

@@ -51,8 +51,29 @@ def parse_date(value: Any) -> date | None:
     return None
 
 
+_PLAIN_ENVELOPE = frozenset(("ruleset", "edition", "record_id", "inspection_date", "facts"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_text_ok(text: str) -> bool:
+    return parse_date(text) is not None
+
+
+def _plain_envelope_ok(record: dict) -> bool:
+    """True when the full checks of :func:`check_envelope` would find nothing (a fast path; False = check fully)."""
+    ruleset, facts, record_id = record.get("ruleset"), record.get("facts"), record.get("record_id")
+    if type(ruleset) is not str or not ruleset or not (facts is None or type(facts) is dict):
+        return False
+    if record_id is not None and not (type(record_id) is str and "\x00" not in record_id):
+        return False
+    return "inspection_date" not in record or (type(record["inspection_date"]) is str
+                                               and _date_text_ok(record["inspection_date"]))
+
+
 def check_envelope(record: Any, where: str) -> dict:
     """The record's envelope, checked: a mapping with known keys and a ruleset id."""
+    if type(record) is dict and record.keys() <= _PLAIN_ENVELOPE and _plain_envelope_ok(record):
+        return record  # the common plain envelope, accepted by exactly the checks below
     if not isinstance(record, dict):
         raise RecordError(diag("record_not_mapping", where, "记录应为映射（键: 值），例如 {ruleset: coal-mine, facts: {...}}",
                                "a record must be a mapping, e.g. {ruleset: coal-mine, facts: {...}}"))
