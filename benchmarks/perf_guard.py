@@ -15,6 +15,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 LIMIT = 2.0
+# Engine.evaluate (envelope + validation + judgement + Determination) against the hand-written peer on
+# the 21-rule peer benchmark: reached about 4-7x slower on this shared 2-core machine (issue #15, ratio
+# 0.15-0.25); the guard allows 10x so that noise does not fail CI while losing the fused validation would.
+EVALUATE_LIMIT = 10.0
 
 
 def best_time(fn, items, rounds: int = 7, loops: int = 200) -> float:
@@ -48,7 +52,29 @@ def main() -> int:
     ratio, eng, ref = min(runs)
     print(f"perf guard: compiled coal-mine 2026 {eng * 1e6:.1f} µs/record, reference {ref * 1e6:.1f} µs/record, "
           f"ratio {ratio:.2f} (limit {LIMIT})")
-    return 0 if ratio <= LIMIT else 1
+    ev_ratio = evaluate_ratio()
+    return 0 if ratio <= LIMIT and ev_ratio <= EVALUATE_LIMIT else 1
+
+
+def evaluate_ratio() -> float:
+    """Engine.evaluate on the peer records against hand-written Python, interleaved, in this run."""
+    from peers import common, handwritten
+
+    from hazardrules import Engine
+
+    recs = common.records(500)
+    engine = Engine(common.subset_dir())
+    envelopes = [{"ruleset": "coal-mine", "inspection_date": "2026-08-14", "facts": f} for f in recs]
+    common.check_all_agree({"hand-written Python": handwritten.judge}, recs)
+    runs = []
+    for _ in range(3):
+        ref = best_time(handwritten.judge, recs, loops=20)
+        ev = best_time(engine.evaluate, envelopes, loops=20)
+        runs.append((ev / ref, ev, ref))
+    ratio, ev, ref = min(runs)
+    print(f"perf guard: Engine.evaluate (validate + judge) {ev * 1e6:.1f} µs/record, hand-written {ref * 1e6:.1f} µs/record, "
+          f"{ratio:.2f}x slower (limit {EVALUATE_LIMIT}x)")
+    return ratio
 
 
 if __name__ == "__main__":
