@@ -332,3 +332,17 @@ def _fixture(sector: str, name: str) -> dict:
     import yaml
 
     return yaml.safe_load((ROOT / "fixtures" / sector / f"{name}.yaml").read_text(encoding="utf-8"))
+
+
+def test_stated_compliance_decides_when_numbers_are_absent_and_says_so(shipped_engine):
+    """Tailings 三（八）: a freeboard measured below design and a beach length only stated below design fire,
+    and the explanation shows which was used: the numbers for one, the inspector's stated judgement for the other."""
+    pond = {"id": "A", "storage_type": "wet", "freeboard_m": 0.9, "design_freeboard_m": 1, "beach_below_design_stated": True}
+    det = shipped_engine.evaluate({"ruleset": "tailings-pond", "inspection_date": "2025-05-01", "facts": {"ponds": [pond]}})
+    f = next(f for f in det.findings if f.rule == "mtp.8.2")
+    assert "防洪高度（安全超高） 0.9 m < 设计防洪高度 1 m" in f.explanation
+    assert "干滩长度：未记录" in f.explanation and "干滩长度小于设计（检查结论" in f.explanation
+    # measured numbers win over a stated judgement
+    pond = {**pond, "freeboard_m": 1.2, "freeboard_below_design_stated": True}
+    det = shipped_engine.evaluate({"ruleset": "tailings-pond", "inspection_date": "2025-05-01", "facts": {"ponds": [pond]}})
+    assert det.status_of("mtp.8.2") == "passed"

@@ -102,7 +102,11 @@ class Explainer:
 
     def _conjunction(self, node: ast.Logic, scopes, prefix: str) -> str:
         flags = [op for op in node.operands if self._negated_flag(op)]
-        parts = [self.render(op, scopes, prefix) for op in node.operands if op not in flags]
+        # "known(x)" guards a comparison that shows x's value anyway: not said twice
+        guards = [op for op in node.operands if isinstance(op, ast.Call) and op.func == "known"]
+        if len(guards) == len(node.operands):
+            guards = []
+        parts = [self.render(op, scopes, prefix) for op in node.operands if op not in flags and op not in guards]
         if flags:
             parts.append(self._flags_absent(flags, scopes, prefix))
         joiner = "，且" if self.lang == "zh" else "; and "
