@@ -21,7 +21,7 @@ from ..expr import FieldTable
 from . import facts as facts_mod
 from .calendar import HolidayCalendar, load_calendar
 from .identity import parse_region, validate_credit_code
-from .policy import Jurisdiction, Policy, choose, load_policies, policies_dir, policy_paths
+from .policy import Jurisdiction, Policy, choose, load_policies, policies_dir
 from .routing import Router
 
 FOUND_BY = ("self_check", "county", "city", "province", "national", "report")
@@ -39,30 +39,33 @@ class Settings:
     @classmethod
     def resolve(cls, settings: "Settings | None" = None, **kw) -> "Settings":
         """``settings`` with unset values from the environment (``HAZARDRULES_RULES`` etc.)."""
+        from ..catalog import default_rules_dir
+
         s = settings or cls(**kw)
-        return cls(rules_dir=str(s.rules_dir) if s.rules_dir else os.environ.get("HAZARDRULES_RULES") or None,
+        rules_dir = str(s.rules_dir) if s.rules_dir else str(default_rules_dir())  # resolved once, not per record
+        return cls(rules_dir=rules_dir,
                    jurisdiction=s.jurisdiction or os.environ.get("HAZARDRULES_JURISDICTION") or None,
                    reasoner=s.reasoner)
 
 
-def _stamp(rules_dir: str | None) -> tuple:
-    folder = policies_dir(Path(rules_dir) if rules_dir else None)
-    files = policy_paths(folder) if folder.is_dir() else []
-    return (str(folder),) + tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
-
-
 @lru_cache(maxsize=8)
-def _policies(rules_dir: str | None, stamp: tuple) -> dict[str, Policy]:
+def _policies(rules_dir: str | None) -> dict[str, Policy]:
     return load_policies(Path(rules_dir) if rules_dir else None)
 
 
 def policies(settings: Settings) -> dict[str, Policy]:
-    """Every policy of the settings' rules directory (re-read when a file changes; invalid = error)."""
-    return _policies(settings.rules_dir, _stamp(settings.rules_dir))
+    """Every policy of the settings' rules directory, read once per process like the rulesets
+    (an invalid one is an error, never skipped)."""
+    return _policies(settings.rules_dir)
+
+
+@lru_cache(maxsize=8)
+def _calendar(rules_dir: str | None) -> HolidayCalendar:
+    return load_calendar(Path(rules_dir) if rules_dir else None)
 
 
 def calendar(settings: Settings) -> HolidayCalendar:
-    return load_calendar(Path(settings.rules_dir) if settings.rules_dir else None)
+    return _calendar(settings.rules_dir)
 
 
 _ROUTERS: dict[tuple, Router] = {}
@@ -152,17 +155,26 @@ def declared_values(values: dict, policy: Policy, where: str, *, coerce: bool = 
     return normalize_facts(values, table, where, coerce=coerce)
 
 
+@lru_cache(maxsize=8)
+def _has_policies(rules_dir: str | None) -> bool:
+    return policies_dir(Path(rules_dir) if rules_dir else None).is_dir()
+
+
 def control_tier(determination, *, settings: Settings | None = None, policy: str | None = None) -> dict:
     """Control tier (红/橙/黄/蓝, or 未确定 with the reason), its owner and inspection interval, and
     the jurisdiction that decided it, for one determination."""
     settings = Settings.resolve(settings)
-    folder = policies_dir(Path(settings.rules_dir) if settings.rules_dir else None)
-    if not folder.is_dir():  # a rules directory with rulesets only: say so, judge nothing
+    if not _has_policies(settings.rules_dir):  # a rules directory with rulesets only: say so, judge nothing
+        folder = policies_dir(Path(settings.rules_dir) if settings.rules_dir else None)
         why = {"code": "no_policies", "zh": f"规则集目录中没有监管策略（{folder}）",
                "en": f"the rules directory holds no supervision policies ({folder})"}
         return {"id": "unknown", "label": "未确定", "color": "未确定", "owner": None, "interval_days": None,
                 "fired": [], "policy": None, "assumptions": [], "reason": why, "jurisdiction": why["zh"],
                 "jurisdiction_en": why["en"], "jurisdiction_how": "none"}
+    # the tier of every checked record: our compiled conditions unless a reasoner is asked for explicitly
+    # (durable_rules costs about 1 ms a record here; the equivalence test keeps the two in agreement)
+    settings = Settings(settings.rules_dir, settings.jurisdiction,
+                        settings.reasoner or os.environ.get("HAZARDRULES_REASONER") or "compiled")
     where = f"record {determination.record_id}"
     ent, declared, juris = record_inputs(determination, where, settings, policy, credit_code=False)
     router = router_for(juris.policy, settings)
