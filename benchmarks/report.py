@@ -5,7 +5,8 @@
 
 Per-record rows time a loop over the same complete records (best of 3 runs of >= 1 s each); the
 columnar rows time reading a Parquet file of N records and producing every rule's status; the JSONL
-row times ``hazardrules batch`` end to end (parse, validate, judge, write) in a subprocess. Every
+row times ``hazardrules batch`` end to end (parse, validate, judge, write) in a subprocess; the last
+table is the CLI's cold start (``benchmarks/cli_cold.py``: whole processes, median wall and CPU time). Every
 engine's outcomes are checked equal to hazardrules' before anything is timed.
 """
 
@@ -154,12 +155,21 @@ def main(argv=None) -> int:
             rows.append((name, rate))
         rows.append(("hazardrules batch --engine columnar, Parquet -> Parquet rows (21 rules, CLI end to end)",
                      columnar_batch_rate(n_col, Path(tmp))))
+    import cli_cold
+
+    cold = cli_cold.measure(5 if args.quick else 10, cold_cache=False)
     print(f"# {len(common.RULE_IDS)} coal-mine 2026 rules (columnar rows also the whole 198-rule edition); "
           f"{os.cpu_count()} cores; Python {sys.version.split()[0]}")
     print(f"| {'engine':<72} | {'records/s':>12} | {'ratio':>8} |")
     print(f"|{'-' * 74}|{'-' * 14}:|{'-' * 9}:|")
     for name, rate in rows:
         print(f"| {name:<72} | {rate:>12,.0f} | {rate / base:>7.3f}x |")
+    print()
+    print(f"| CLI cold start, whole process (median of {5 if args.quick else 10}, warm ruleset cache) | wall s | CPU s |")
+    print("|---|---:|---:|")
+    for label, (wall, cpu) in cold.items():
+        name = label if label.startswith("python") else f"hazardrules {label}"
+        print(f"| `{name}` | {wall:.3f} | {cpu:.3f} |")
     return 0
 
 
