@@ -107,3 +107,19 @@ def test_only_national_regulators_and_admins_sweep(api):
     assert r.status_code == 200 and r.json()
     again = api.post("/v1/cases:sweep", "regulator", json={"today": "2027-06-01"})
     assert again.status_code == 200 and again.json() == []  # idempotent, as the CLI
+
+
+def test_report_csv_is_the_cli_csv(api, runner):
+    """GIVEN cases in the service's ledger WHEN the regional regulator asks for CSV THEN the bytes are the CLI's
+    for the same region and date: Chinese headers with a BOM by default, machine keys with headers=keys."""
+    from hazardrules.cli import main
+
+    _open(api)
+    for query, extra in (("", []), ("&headers=keys", ["--headers", "keys"])):
+        served = api.get(f"/v1/reports?format=csv&to=2026-12-31{query}", "regulator_ordos")
+        assert served.status_code == 200 and served.headers["content-type"].startswith("text/csv")
+        cli = runner.invoke(main, ["report", "--db", api.app.state.svc.db_url, "--to", "2026-12-31", "--region", "1506",
+                                   "--format", "csv", *extra])
+        assert cli.exit_code == 0, cli.output
+        assert served.content == cli.output.encode("utf-8")
+    assert served.text.startswith("group,") and not served.text.startswith("\ufeff")

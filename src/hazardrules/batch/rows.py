@@ -40,6 +40,13 @@ def record_from(raw: RawRow, header: tuple[str, ...] | None):
     raise HazardRulesError(raw.data)  # "error": the reader already knew
 
 
+def _workbook_record(engine, path: str) -> dict:
+    """A filled Excel checklist as a record; its errors name the sheet, cell and label."""
+    from ..paper.xlsx_record import read_xlsx_record
+
+    return read_xlsx_record(path, lambda rid, ed: engine.ruleset(rid, edition=ed).fields).record
+
+
 def _from_cells(raw: RawRow, header: tuple[str, ...]) -> dict:
     cells = raw.data
     if len(cells) != len(header):
@@ -116,8 +123,8 @@ def judge(engine, raw: RawRow, header, *, edition: str | None, detail: str, lang
     """The output row for one input row: a determination, or an error object. Never raises."""
     record = None
     try:
-        record = record_from(raw, header)
-        rs, facts, statuses = engine.judge(record, where=raw.where, edition=edition, coerce=raw.kind != "json")
+        record = _workbook_record(engine, raw.data) if raw.kind == "xlsx" else record_from(raw, header)
+        rs, facts, statuses = engine.judge(record, where=raw.where, edition=edition, coerce=raw.kind not in ("json", "xlsx"))
     except HazardRulesError as exc:
         return error_row(raw, exc, lang, record)
     except Exception as exc:  # a bug must not stop the batch or lose the row: report it on the row

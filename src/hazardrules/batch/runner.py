@@ -26,7 +26,7 @@ from ..errors import HazardRulesError, diag
 from .progress import Progress, Summary
 from .rows import judge
 from .sources import Chunk, Counter, input_format, read_chunks, total_bytes
-from .writers import open_writer, output_format, parquet_row
+from .writers import TABULAR, open_writer, output_format, parquet_row
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def process_chunk(chunk: Chunk) -> tuple[object, Summary, int]:
             summary.by_ruleset[key] = summary.by_ruleset.get(key, 0) + 1
         else:
             summary.errors += 1
-    if opt.out_format == "parquet":
+    if opt.out_format in TABULAR:
         payload = [parquet_row(r) for r in rows]
     else:
         dumps = orjson.dumps

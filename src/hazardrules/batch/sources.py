@@ -1,7 +1,7 @@
 """Streaming readers: JSONL, CSV and Parquet files as chunks of raw rows, never the whole file.
 
 A reader yields :class:`Chunk` objects of at most ``size`` rows. A chunk holds raw material only
-(JSONL lines as bytes, CSV cells as text, Parquet rows as dicts) so it pickles cheaply to a worker
+(JSONL lines as bytes, CSV cells as text, Parquet rows as dicts, a checklist workbook as its path) so it pickles cheaply to a worker
 process, which parses and judges it. Every input row becomes exactly one :class:`RawRow`; a row the
 reader itself cannot read (a CSV line with a broken quote or bad UTF-8, an unreadable Parquet row
 group) becomes a row carrying its error, so nothing is dropped. Progress is reported in bytes read.
@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ..errors import Diagnostic, LoadError, diag
 
-FORMATS = ("jsonl", "csv", "parquet")
+FORMATS = ("jsonl", "csv", "parquet", "xlsx")
 
 
 @dataclass(slots=True)
@@ -67,8 +67,31 @@ def input_format(path: str, forced: str | None = None) -> str:
         return "csv"
     if suffix in (".parquet", ".pq"):
         return "parquet"
-    raise LoadError(diag("unknown_format", path, "不支持的输入类型：应为 .jsonl、.ndjson、.csv 或 .parquet（或用 --input-format 指定）",
-                         "unsupported input type: expected .jsonl, .ndjson, .csv or .parquet (or give --input-format)"))
+    if suffix == ".xlsx":
+        return "xlsx"
+    raise LoadError(diag("unknown_format", path, "不支持的输入类型：应为 .jsonl、.ndjson、.csv、.parquet 或 .xlsx 检查表（或用 --input-format 指定）",
+                         "unsupported input type: expected .jsonl, .ndjson, .csv, .parquet or an .xlsx checklist (or give --input-format)"))
+
+
+def expand_inputs(paths: list[str]) -> list[str]:
+    """Inputs with each folder replaced by the Excel checklists in it (sorted by name, subfolders included).
+
+    Excel's own lock files (``~$name.xlsx``) and hidden files are not checklists and are left out; a folder
+    with no checklist at all is an error, never an empty batch.
+    """
+    out: list[str] = []
+    for path in paths:
+        p = Path(path)
+        if not p.is_dir():
+            out.append(path)
+            continue
+        found = sorted(str(f) for f in p.rglob("*.xlsx")
+                       if f.is_file() and not f.name.startswith(("~$", ".")))
+        if not found:
+            raise LoadError(diag("no_checklists", path, "文件夹中没有 .xlsx 检查表",
+                                 "the folder holds no .xlsx checklist"))
+        out += found
+    return out
 
 
 def total_bytes(paths: list[str]) -> int:
@@ -93,6 +116,12 @@ def read_chunks(path: str, fmt: str, counter: Counter, size: int = 1000) -> Iter
             yield from _jsonl(path, counter, size)
         elif fmt == "csv":
             yield from _csv(path, counter, size)
+        elif fmt == "xlsx":  # a filled checklist is one record; the worker reads it (it needs the field table)
+            if not os.path.isfile(path):
+                open(path, "rb").close()  # the same OSError (missing, a directory, no permission) as other inputs
+            chunk = Chunk(path, nbytes=os.path.getsize(path))
+            chunk.add(counter.next(), None, "xlsx", path)
+            yield chunk
         else:
             yield from _parquet(path, counter, size)
     except OSError as exc:  # missing file, directory, permission: the file itself is the bad "row"

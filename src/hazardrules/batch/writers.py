@@ -1,4 +1,4 @@
-"""Output writers: JSONL or Parquet, written to a temporary file and renamed only when complete.
+"""Output writers: JSONL, Parquet or an Excel workbook, written to a temporary file and renamed only when complete.
 
 A batch that fails (interrupted, a worker process killed) leaves no partial output file: the
 temporary file is removed and the previous output, if any, is untouched. ``-`` writes JSONL to
@@ -16,7 +16,8 @@ import orjson
 
 from ..errors import LoadError, diag
 
-OUTPUT_FORMATS = ("jsonl", "parquet")
+OUTPUT_FORMATS = ("jsonl", "parquet", "xlsx")
+TABULAR = ("parquet", "xlsx")  # formats fed flat rows (parquet_row), not JSON lines
 _PARQUET_KEYS = ("row", "where", "ok", "record_id", "ruleset", "edition", "version", "digest", "inspection_date",
                  "major_hazard", "conclusion", "fired", "undetermined", "error", "message", "message_en", "detail")
 
@@ -31,8 +32,10 @@ def output_format(path: str, forced: str | None = None) -> str:
         return "parquet"
     if suffix in (".jsonl", ".ndjson"):
         return "jsonl"
-    raise LoadError(diag("unknown_format", path, "不支持的输出类型：应为 .jsonl 或 .parquet（或用 --output-format 指定）",
-                         "unsupported output type: expected .jsonl or .parquet (or give --output-format)"))
+    if suffix == ".xlsx":
+        return "xlsx"
+    raise LoadError(diag("unknown_format", path, "不支持的输出类型：应为 .jsonl、.parquet 或 .xlsx（或用 --output-format 指定）",
+                         "unsupported output type: expected .jsonl, .parquet or .xlsx (or give --output-format)"))
 
 
 def parquet_row(row: dict) -> dict:
@@ -178,4 +181,8 @@ class ParquetWriter:
 
 def open_writer(path: str, fmt: str, inputs: list[str] = ()):
     refuse_output_among_inputs(path, list(inputs))
+    if fmt == "xlsx":
+        from .xlsx_writer import XlsxWriter
+
+        return XlsxWriter(path, _Atomic)
     return ParquetWriter(path) if fmt == "parquet" else JsonlWriter(path)

@@ -45,9 +45,9 @@ class _Workers(click.ParamType):
 
 
 @click.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
-              help="输出文件 .jsonl 或 .parquet（- 为标准输出）/ output file .jsonl or .parquet (- for stdout)")
+              help="输出文件 .jsonl、.parquet 或 .xlsx（- 为标准输出）/ output file .jsonl, .parquet or .xlsx (- for stdout)")
 @click.option("--workers", "-j", type=_Workers(), default="auto", show_default=True,
               help="工作进程数上限；auto：每核一个，输入足够大时才启用多进程 / at most this many worker processes; "
                    "auto: one per core; processes start only when the input is large enough to gain from them")
@@ -58,9 +58,9 @@ class _Workers(click.ParamType):
 @click.option("--detail", type=click.Choice(["summary", "full"]), default="summary", show_default=True,
               help="summary：结论和规则编号；full：完整判定（含依据和说明，较慢）/ verdict and rule ids, or the full determination")
 @click.option("--edition", default=None, help="指定标准版本（默认按检查日期选择）/ force an edition")
-@click.option("--input-format", type=click.Choice(["jsonl", "csv", "parquet"]), default=None,
+@click.option("--input-format", type=click.Choice(["jsonl", "csv", "parquet", "xlsx"]), default=None,
               help="输入格式（默认按扩展名）/ input format (default: from the suffix)")
-@click.option("--output-format", type=click.Choice(["jsonl", "parquet"]), default=None,
+@click.option("--output-format", type=click.Choice(["jsonl", "parquet", "xlsx"]), default=None,
               help="输出格式（默认按扩展名）/ output format (default: from the suffix)")
 @click.option("--progress/--no-progress", default=None,
               help="在 stderr 显示进度（默认：终端时显示）/ progress bar on stderr (default: when it is a terminal)")
@@ -75,14 +75,17 @@ def batch(ctx, inputs, output, workers, engine_name, detail, edition, input_form
           summary_json, fail_on_hazard, chunk_size):
     """批量判定：每输入一行输出一行（判定或错误对象），顺序不变。Judge files of records, one output row per input row.
 
-    输入 / input: JSONL、CSV、Parquet（可混合多个行业，每行写明 ruleset）。
+    输入 / input: JSONL、CSV、Parquet（可混合多个行业，每行写明 ruleset），或填好的 Excel 检查表（.xlsx 文件，或装有检查表的文件夹：
+    每个工作簿一条记录）/ or filled Excel checklists (.xlsx files, or a folder of them: one record per workbook).
     退出码 / exit: 0 全部判定 all rows judged; 2 有行出错 some row failed (see its error object);
     --fail-on-hazard 时 1 = 发现重大事故隐患 a major hazard was found, 3 = 有未能得出结论的行 some row incomplete.
     """
     from ..batch import Options, run_batch
     from ..batch.runner import stderr_is_tty, terminate_as_interrupt
+    from ..batch.sources import expand_inputs
     from ..batch.writers import refuse_output_among_inputs
 
+    inputs = expand_inputs(list(inputs))  # a folder of filled checklists: each workbook in it
     if summary_json:
         refuse_output_among_inputs(summary_json, list(inputs), option="--summary-json")
         if output != "-" and os.path.abspath(summary_json) == os.path.abspath(output):

@@ -421,7 +421,7 @@ def _count(part: pl.DataFrame) -> Summary:
 
 def _write(writer, part: pl.DataFrame, fmt: str) -> None:
     part = part.select([pl.col(c).cast(t) for c, t in _schema().items()])
-    if fmt == "parquet":
+    if fmt in ("parquet", "xlsx"):
         writer.write_table(part.to_arrow())
         return
     import orjson

@@ -133,8 +133,9 @@ def _version() -> str:
         return "dev"
 
 
-def render_body(docs: list[dict], lang: str = "zh") -> str:
-    return _env().get_template("determination_body.html.j2").render(docs=docs, t=_T[lang], version=_version())
+def render_body(docs: list[dict], lang: str = "zh", *, pdf: bool = False) -> str:
+    """The documents' markup; for the PDF without the signature block, which :func:`_sign` draws itself."""
+    return _env().get_template("determination_body.html.j2").render(docs=docs, t=_T[lang], version=_version(), pdf=pdf)
 
 
 def render_html(docs: list[dict], lang: str = "zh") -> str:
@@ -161,9 +162,33 @@ def render_pdf(docs: list[dict], path, lang: str = "zh") -> None:
     pdf.set_creator(f"hazardrules {_version()}")
     for doc in docs:
         pdf.add_page()
-        pdf.write_html(render_body([doc], lang), font_family="cjk",
+        pdf.write_html(render_body([doc], lang, pdf=True), font_family="cjk",
                        tag_styles=_pdf_styles())
+        _sign(pdf, doc, _T[lang])
     pdf.output(str(path))
+
+
+def _sign(pdf, doc: dict, t: dict) -> None:
+    """Signature lines, date lines, the seal and the footer, kept together on one page with room to sign."""
+    needed = 62  # mm: three rows with space to write in, the seal's space and the footer
+    if pdf.get_y() + needed > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    half = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
+    pdf.set_font("cjk", size=10.5)
+    pdf.ln(10)
+    for left, right in ((f"{t['sign_inspectors']}：__________________", f"{t['sign_enterprise']}：__________________"),
+                        (f"{t['sign_date']}：______年____月____日", f"{t['sign_date']}：______年____月____日")):
+        pdf.cell(half, 7, left)
+        pdf.cell(half, 7, right, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(6)
+    pdf.cell(half, 7, "")
+    pdf.cell(half, 7, t["seal"], new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(14)
+    pdf.set_font("cjk", size=7)
+    pdf.set_text_color(102, 102, 102)
+    pdf.multi_cell(0, 4, f"{t['footer']} hazardrules {_version()} · {doc['ruleset']} {doc['edition']} · {doc['digest']}")
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_font("cjk", size=10)
 
 
 def _pdf_styles() -> dict:

@@ -155,22 +155,38 @@ def compute(db_url: str | None, *, end: date, start: date | None = None, by: str
     return out
 
 
-def render(rows: list[dict], fmt: str, lang: str = "zh") -> str:
-    """``table`` (aligned text), ``json`` or ``csv``; headers in Chinese unless ``lang='en'``."""
+BOM = "\ufeff"  # Excel reads a CSV file as UTF-8 only when it starts with this mark
+
+
+def render(rows: list[dict], fmt: str, lang: str = "zh", headers: str = "labels") -> str:
+    """``table`` (aligned text), ``json`` or ``csv``; headers in Chinese unless ``lang='en'``.
+
+    CSV has the column labels as headers and starts with a UTF-8 BOM, so that a Chinese Excel opens it
+    as written; ``headers='keys'`` gives the machine keys and no BOM, for programs.
+    """
     if fmt == "json":
         return orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode()
     heads = [zh if lang == "zh" else en for _, zh, en in COLUMNS]
-    cells = [[_cell(r[k], lang) for k, _, _ in COLUMNS] for r in rows]
     if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow([k for k, _, _ in COLUMNS])
-        w.writerows([["" if r[k] is None else r[k] for k, _, _ in COLUMNS] for r in rows])
-        return buf.getvalue().rstrip("\n")
+        return render_csv(rows, lang, headers)
+    cells = [[_cell(r[k], lang) for k, _, _ in COLUMNS] for r in rows]
     widths = [max(_w(h), *(_w(c[i]) for c in cells)) for i, h in enumerate(heads)]
     lines = ["  ".join(_pad(h, widths[i]) for i, h in enumerate(heads))]
     lines += ["  ".join(_pad(c, widths[i]) for i, c in enumerate(row)) for row in cells]
     return "\n".join(lines)
+
+
+def render_csv(rows: list[dict], lang: str = "zh", headers: str = "labels") -> str:
+    """CSV text (no trailing newline); see :func:`render`. Yes/no in words with labels, true/false with keys."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    if headers == "keys":
+        w.writerow([k for k, _, _ in COLUMNS])
+        w.writerows([["" if r[k] is None else r[k] for k, _, _ in COLUMNS] for r in rows])
+        return buf.getvalue().rstrip("\n")
+    w.writerow([zh if lang == "zh" else en for _, zh, en in COLUMNS])
+    w.writerows([["" if r[k] is None else _cell(r[k], lang) for k, _, _ in COLUMNS] for r in rows])
+    return BOM + buf.getvalue().rstrip("\n")
 
 
 def _cell(v, lang: str) -> str:
