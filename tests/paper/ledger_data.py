@@ -33,8 +33,11 @@ def build_ledger(db_url: str, records: int) -> dict:
                                  name=f"{base['enterprise']['name']}{i}")
         dets.append(engine.evaluate(rec))
     cases = []
-    for det in dets:  # each inspection opened on its own date, as an inspector would
-        cases += open_cases([det], db_url, det.inspection_date)
+    by_day: dict = {}
+    for det in dets:  # each day's inspections opened on that day, as inspectors would
+        by_day.setdefault(det.inspection_date, []).append(det)
+    for day, group in sorted(by_day.items()):
+        cases += open_cases(group, db_url, day)
     moved = {"closed": 0, "reported": 0}
     for n, case in enumerate(cases):
         found = date.fromisoformat(case["deadline"]) - timedelta(days=30) if case.get("deadline") else date(2026, 7, 1)
