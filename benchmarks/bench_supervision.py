@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from hazardrules.supervision import facts as facts_mod
+from hazardrules.supervision.context import Settings
 from hazardrules.supervision.ledger import Ledger
 from hazardrules.supervision.policy import load_policies
 from hazardrules.supervision.routing import Router
@@ -71,6 +72,7 @@ class _D:
     def __init__(self, rid, findings):
         self.record_id, self.ruleset, self.edition, self.version, self.digest = rid, "coal-mine", "2026", "1", "sha256:x"
         self.inspection_date, self.findings = FOUND, findings
+        self.conclusion = "major_hazard" if any(f.kind == "major" for f in findings) else "no_major_hazard"
         self.enterprise = {"name": f"企业{rid}", "credit_code": "91350100M000100Y43", "region_code": "150602"}
 
 
@@ -84,7 +86,7 @@ def test_cases_routed_and_written_sqlite(benchmark, tmp_path, kind):
     def batch():  # 50 records x 4 findings = 200 cases, all new
         dets = [_D(f"B{next(ids)}", [_F(f"coal26.{j}.1", "major" if j % 2 else "violation") for j in range(4)])
                 for _ in range(50)]
-        openings, insp = build_openings(dets, ledger, FOUND, reasoner=kind)
+        openings, insp = build_openings(dets, ledger, FOUND, settings=Settings.resolve(reasoner=kind))
         ledger.open_many(openings, actor="bench", inspections_rows=insp)
 
     benchmark.extra_info["cases_per_round"] = 200
@@ -119,7 +121,7 @@ def test_cases_routed_and_written_postgresql(benchmark, pg_bench_url):
     def batch():
         dets = [_D(f"P{next(ids)}", [_F(f"coal26.{j}.1", "major" if j % 2 else "violation") for j in range(4)])
                 for _ in range(50)]
-        openings, insp = build_openings(dets, ledger, FOUND, reasoner="compiled")
+        openings, insp = build_openings(dets, ledger, FOUND, settings=Settings.resolve(reasoner="compiled"))
         ledger.open_many(openings, actor="bench", inspections_rows=insp)
 
     benchmark.extra_info["cases_per_round"] = 200

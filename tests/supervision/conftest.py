@@ -61,13 +61,15 @@ class FakeFinding:
 class FakeDetermination:
     """The attributes of hazardrules.Determination that supervision reads, for ledger-only tests."""
 
-    def __init__(self, record_id, findings, *, ruleset="coal-mine", enterprise=None, on=date(2026, 8, 14)):
+    def __init__(self, record_id, findings, *, ruleset="coal-mine", enterprise=None, on=date(2026, 8, 14),
+                 conclusion=None):
         self.record_id, self.ruleset, self.edition, self.version, self.digest = record_id, ruleset, "2026", "2026.1", "sha256:x"
         self.inspection_date = on
         self.enterprise = enterprise if enterprise is not None else {
             "name": "鄂尔多斯市某煤矿有限公司", "credit_code": "91350100M000100Y43", "region_code": "150602"}
         self.findings = findings
         self.major_hazard = any(f.kind == "major" for f in findings)
+        self.conclusion = conclusion or ("major_hazard" if self.major_hazard else "no_major_hazard")
 
 
 @pytest.fixture

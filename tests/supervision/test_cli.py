@@ -81,9 +81,9 @@ def test_report_formats(ledger):
     assert total["major_per_1000_inspections"] == 1000.0 and total["self_check_share"] == pytest.approx(33.3)
     assert total["overdue"] == 3 and total["dynamic_clearance"] is False
     csv = run("report", "--to", "2026-12-31", "--format", "csv", "--db", ledger)
-    assert csv.splitlines()[0].startswith("\ufeff分组,检查次数,一般隐患,重大隐患")  # Excel's Chinese headers
+    assert csv.splitlines()[0].startswith("\ufeff分组,检查次数,未能得出结论的检查,一般隐患,重大隐患")  # Excel's Chinese headers
     keys = run("report", "--to", "2026-12-31", "--format", "csv", "--headers", "keys", "--db", ledger)
-    assert keys.splitlines()[0].startswith("group,inspections,found_general,found_major")
+    assert keys.splitlines()[0].startswith("group,inspections,inspections_incomplete,found_general,found_major")
     assert "重大隐患整改率" in run("report", "--to", "2026-12-31", "--db", ledger)
 
 

@@ -52,10 +52,14 @@ def _label(key: str, lang: str) -> str:
     return dict(_columns(lang))[key]
 
 
-def _cell(value, lang: str):
-    """Spreadsheet value: numbers stay numbers; yes/no in words; missing rates empty (not zero)."""
+def _cell(value, lang: str, key: str = ""):
+    """Spreadsheet value: numbers stay numbers; yes/no in words; 动态清零 未确定 said; missing rates empty (not zero)."""
+    from ..supervision.report import UNDETERMINED
+
     if isinstance(value, bool):
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    if value is None and key == "dynamic_clearance":
+        return UNDETERMINED[lang]
     return value
 
 
@@ -94,7 +98,7 @@ def write_xlsx(rv: ReportViews, path: str, lang: str = "zh") -> None:
             cell.alignment = Alignment(wrap_text=True, vertical="center")
         rows = rv.views[by]
         for row in rows:
-            ws.append([_cell(row[key], lang) for key, _ in columns])
+            ws.append([_cell(row[key], lang, key) for key, _ in columns])
         ws.freeze_panes = "B4"
         for i, text in enumerate(header, start=1):
             longest = max([len(str(text))] + [len(str(r[columns[i - 1][0]])) for r in rows])
@@ -148,7 +152,7 @@ def render_html(rv: ReportViews, lang: str = "zh") -> str:
         sections.append({
             "title": titles[0] if lang == "zh" else titles[1],
             "header": [first[0] if lang == "zh" else first[1]] + [label for key, label in columns if key != "group"],
-            "rows": [[_text(r[key], lang) for key, _ in columns] for r in rows],
+            "rows": [[_text(r[key], lang, key) for key, _ in columns] for r in rows],
             "charts": charts,
         })
     env = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True,
@@ -157,10 +161,10 @@ def render_html(rv: ReportViews, lang: str = "zh") -> str:
                                                       note=_NOTE[lang])
 
 
-def _text(value, lang: str) -> str:
+def _text(value, lang: str, key: str = "") -> str:
+    value = _cell(value, lang, key)
     if value is None:
         return "—"
-    value = _cell(value, lang)
     return f"{value:,}" if isinstance(value, int) and abs(value) >= 10_000 else str(value)
 
 

@@ -5,12 +5,15 @@ Definitions (docs/supervision.md; all formulas are our assumptions, see standard
 - cohort: cases whose hazard was found in ``[start, end]``; their state is the state on ``end``;
 - 整改率 (general / major): cohort cases whose rectification passed 复核 or was closed, over the cohort;
 - 重大隐患整改率 (销号口径): major cases closed (销号) on ``end`` over major cases determined;
-- 每千次检查发现重大隐患数量: major hazards determined / inspections in the period × 1000;
+- 每千次检查发现重大隐患数量: major hazards determined / concluded inspections in the period × 1000 — an
+  inspection that could not be concluded (未能得出结论) is counted apart, never as one that found nothing;
+  inspections recorded before the ledger stored conclusions (supervision_0006) count as concluded;
 - 企业自查发现占比: cases found by the enterprise's own check / all cases;
 - 逾期: cases still owed by the enterprise on ``end`` (not reported rectified, or sent back by 复核)
   with their deadline before ``end``;
 - 动态清零: on ``end`` every major case is closed or within an unexpired deadline (none overdue, none
-  still without a deadline because its level is undetermined);
+  still without a deadline because its level is undetermined); 未确定 (None) instead of 是 when some
+  inspection of the group could not be concluded, since it may hide a major hazard;
 - 挂牌层级未确定: open cases whose listing level no rule could decide (counted apart, with reasons in
   ``case show``).
 """
@@ -34,6 +37,7 @@ PERIODS = ("month", "quarter", "year")
 COLUMNS = [  # key, 中文, English
     ("group", "分组", "group"),
     ("inspections", "检查次数", "inspections"),
+    ("inspections_incomplete", "未能得出结论的检查", "inspections not concluded"),
     ("found_general", "一般隐患", "general hazards"),
     ("found_major", "重大隐患", "major hazards"),
     ("rectification_rate_general", "整改率（一般）", "rectified % (general)"),
@@ -133,26 +137,37 @@ def compute(db_url: str | None, *, end: date, start: date | None = None, by: str
     for i in insp:
         for key in {_key(by, period, ruleset=i["ruleset"], region=i["region_code"], on=i["inspection_date"]), "__total__"}:
             groups[key]["inspections"] += 1
+            groups[key]["inspections_incomplete"] += i["conclusion"] == "incomplete"
     out = []
     keys = sorted(k for k in groups if k != "__total__") if by != "none" else []
     for key in keys + ["__total__"]:
         g = groups[key]
         total = g["found_general"] + g["found_major"]
+        concluded = g["inspections"] - g["inspections_incomplete"]
         out.append({
             "group": "合计/total" if key == "__total__" else key,
-            "inspections": g["inspections"], "found_general": g["found_general"], "found_major": g["found_major"],
+            "inspections": g["inspections"], "inspections_incomplete": g["inspections_incomplete"],
+            "found_general": g["found_general"], "found_major": g["found_major"],
             "rectification_rate_general": _pct(g["rectified_general"], g["found_general"]),
             "rectification_rate_major": _pct(g["rectified_major"], g["found_major"]),
             "major_closed_rate": _pct(g["closed_major"], g["found_major"]),
-            "major_per_1000_inspections": round(1000.0 * g["found_major"] / g["inspections"], 1) if g["inspections"] else None,
+            "major_per_1000_inspections": round(1000.0 * g["found_major"] / concluded, 1) if concluded else None,
             "self_check_share": _pct(g["self_check"], total),
             "overdue": g["overdue"],
             "level_undetermined": g["level_undetermined"],
             "review_overdue": g["review_overdue"], "duties_overdue": g["duties_overdue"],
             "stats_due": g["stats_due"], "stats_late": g["stats_late"],
-            "dynamic_clearance": g["major_overdue"] == 0 and g["major_no_deadline"] == 0,
+            "dynamic_clearance": _clearance(g),
         })
     return out
+
+
+def _clearance(g: dict) -> bool | None:
+    """动态清零: False when a major case is overdue or has no deadline; None (未确定) when nothing is overdue but
+    some inspection could not be concluded; True only when neither."""
+    if g["major_overdue"] or g["major_no_deadline"]:
+        return False
+    return None if g["inspections_incomplete"] else True
 
 
 BOM = "\ufeff"  # Excel reads a CSV file as UTF-8 only when it starts with this mark
@@ -169,7 +184,7 @@ def render(rows: list[dict], fmt: str, lang: str = "zh", headers: str = "labels"
     heads = [zh if lang == "zh" else en for _, zh, en in COLUMNS]
     if fmt == "csv":
         return render_csv(rows, lang, headers)
-    cells = [[_cell(r[k], lang) for k, _, _ in COLUMNS] for r in rows]
+    cells = [[_cell(r[k], lang, k) for k, _, _ in COLUMNS] for r in rows]
     widths = [max(_w(h), *(_w(c[i]) for c in cells)) for i, h in enumerate(heads)]
     lines = ["  ".join(_pad(h, widths[i]) for i, h in enumerate(heads))]
     lines += ["  ".join(_pad(c, widths[i]) for i, c in enumerate(row)) for row in cells]
@@ -185,13 +200,18 @@ def render_csv(rows: list[dict], lang: str = "zh", headers: str = "labels") -> s
         w.writerows([["" if r[k] is None else r[k] for k, _, _ in COLUMNS] for r in rows])
         return buf.getvalue().rstrip("\n")
     w.writerow([zh if lang == "zh" else en for _, zh, en in COLUMNS])
-    w.writerows([["" if r[k] is None else _cell(r[k], lang) for k, _, _ in COLUMNS] for r in rows])
+    w.writerows([["" if r[k] is None and k != "dynamic_clearance" else _cell(r[k], lang, k) for k, _, _ in COLUMNS]
+                 for r in rows])
     return BOM + buf.getvalue().rstrip("\n")
 
 
-def _cell(v, lang: str) -> str:
+UNDETERMINED = {"zh": "未确定", "en": "undetermined"}
+
+
+def _cell(v, lang: str, key: str = "") -> str:
+    """A figure as text: yes/no in words; a missing figure is 未确定 for 动态清零 and — for a rate with no base."""
     if v is None:
-        return "—"
+        return UNDETERMINED[lang] if key == "dynamic_clearance" else "—"
     if isinstance(v, bool):
         return ("是" if v else "否") if lang == "zh" else ("yes" if v else "no")
     return str(v)

@@ -74,6 +74,7 @@ inspections = Table(
     Column("major_count", Integer, nullable=False),
     Column("general_count", Integer, nullable=False),
     Column("enterprise_key", String(64), nullable=False, server_default="-"),  # service.enterprise_key
+    Column("conclusion", String(20)),  # major_hazard / no_major_hazard / incomplete; NULL before supervision_0006
     UniqueConstraint("record_id", "ruleset", "enterprise_key", name="uq_inspections_record"),
 )
 

@@ -72,7 +72,8 @@ def build_openings(determinations, ledger: Ledger, today: date, *, settings: Set
         inspections.append(dict(record_id=det.record_id, ruleset=det.ruleset, enterprise_key=ekey, inspection_date=found_on,
                                 source=SOURCE_OF.get(found_by, "inspection"), credit_code=ent.get("credit_code"),
                                 region_code=ent.get("region_code"), enterprise_name=ent.get("name"),
-                                major_count=majors, general_count=len(det.findings) - majors))
+                                major_count=majors, general_count=len(det.findings) - majors,
+                                conclusion=det.conclusion))
         for f in findings:
             hclass = "major" if f.kind == "major" else "general"
             prior = closures.get((ent.get("credit_code"), ent.get("name"), f.rule))

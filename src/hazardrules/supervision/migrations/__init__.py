@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 
 HERE = Path(__file__).parent
-HEAD = "supervision_0005"
+HEAD = "supervision_0006"
 
 
 def _config():
