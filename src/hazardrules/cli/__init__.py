@@ -3,7 +3,7 @@
 Exit codes (documented in the README): 0 ok / no major hazard, 1 a major hazard found or an example
 failed, 2 bad input, bad ruleset or usage error, 3 incomplete (no finding, but some rule could not be
 decided: never reported as clean), 4 internal error (a bug: one line says so and names the file
-holding the traceback), 130 interrupted (Ctrl-C). Errors print one clear message on stderr, never a
+holding the traceback), 130 interrupted (Ctrl-C), 141 the reader of the output closed it (``| head``: no message). Errors print one clear message on stderr, never a
 traceback.
 """
 
@@ -19,6 +19,7 @@ from ..errors import HazardRulesError
 
 EXIT_OK, EXIT_FOUND, EXIT_BAD, EXIT_INCOMPLETE = 0, 1, 2, 3
 EXIT_INTERNAL, EXIT_INTERRUPTED = 4, 130  # a bug (one line says so and where the details are); Ctrl-C
+EXIT_PIPE_CLOSED = 141  # the reader of our output went away (``| head``): 128 + SIGPIPE, as the shell reports it
 
 
 # --- Command registry: every command is imported only when it is invoked ------------------------------
@@ -97,6 +98,9 @@ class _Main(click.Group):
         except KeyboardInterrupt:
             click.echo("\n已中断 / interrupted", err=True)
             ctx.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            _quiet_stdout()
+            ctx.exit(EXIT_PIPE_CLOSED)
         except Exception:  # noqa: BLE001 - a bug: never exit 1 ("major hazard found"), never a bare traceback
             where = _write_crash_report()
             if (ctx.obj or {}).get("lang", lang) == "en":
@@ -105,6 +109,18 @@ class _Main(click.Group):
                 line = f"内部错误：这是 hazardrules 的缺陷，请报告；详情：{where}"
             click.echo(line, err=True)
             ctx.exit(EXIT_INTERNAL)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null: the reader is gone, and the final flush at exit must not fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout without a file descriptor (a test runner's buffer): nothing to flush
+        pass
 
 
 def _write_crash_report() -> str:
