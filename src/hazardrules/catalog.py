@@ -46,9 +46,20 @@ def yaml_files(path: Path) -> list[Path]:
     return sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def scan(paths: list[Path], *, ruleset_id: str | None = None) -> tuple[list[EditionFiles], list[YamlDoc]]:
-    """Load every YAML file under ``paths``; return the editions (root + parts) and the policy docs."""
+def scan(paths: list[Path], *, ruleset_id: str | None = None, errors: list | None = None
+         ) -> tuple[list[EditionFiles], list[YamlDoc]]:
+    """Load every YAML file under ``paths``; return the editions (root + parts) and the policy docs.
+
+    With ``errors`` (a list), a file that cannot be read or placed is reported there and left out, so one broken
+    file never hides the others (``validate``, ``test``, ``rulesets``); without it the first problem is raised.
+    """
+    from .errors import HazardRulesError
     from .loader import load_yaml
+
+    def problem(exc: HazardRulesError) -> None:
+        if errors is None:
+            raise exc
+        errors.append(exc)
 
     roots: dict[tuple, EditionFiles] = {}
     parts: list[YamlDoc] = []
@@ -59,14 +70,19 @@ def scan(paths: list[Path], *, ruleset_id: str | None = None) -> tuple[list[Edit
         for p in yaml_files(base):
             if ruleset_id is not None and p.parent.name != ruleset_id:
                 continue
-            doc = load_yaml(shown_path(p))
+            try:
+                doc = load_yaml(shown_path(p))
+            except HazardRulesError as exc:
+                problem(exc)
+                continue
             data = doc.data
             if isinstance(data, dict) and "ruleset" in data:
                 key = (str(data.get("ruleset")), str(data.get("edition")))
                 if key in roots:
-                    raise LoadError(diag("duplicate_edition", doc.where(("edition",)),
-                                         f"{key[0]} 的版本 {key[1]} 重复（另见 {roots[key].root.path}）",
-                                         f"edition {key[1]} of {key[0]} defined twice (also {roots[key].root.path})"))
+                    problem(LoadError(diag("duplicate_edition", doc.where(("edition",)),
+                                           f"{key[0]} 的版本 {key[1]} 重复（另见 {roots[key].root.path}）",
+                                           f"edition {key[1]} of {key[0]} defined twice (also {roots[key].root.path})")))
+                    continue
                 roots[key] = EditionFiles(doc)
             elif isinstance(data, dict) and "part_of" in data:
                 parts.append(doc)
@@ -75,15 +91,16 @@ def scan(paths: list[Path], *, ruleset_id: str | None = None) -> tuple[list[Edit
             elif isinstance(data, dict) and "calendar" in data:
                 continue  # holiday calendars (supervision deadlines in working days) are read by supervision
             else:
-                raise LoadError(diag("unknown_document", doc.where(()),
-                                     "不是规则集文件：顶层应有 ruleset:、part_of:、policy: 或 calendar:",
-                                     "not a ruleset file: expected a top-level ruleset:, part_of:, policy: or calendar: key"))
+                problem(LoadError(diag("unknown_document", doc.where(()),
+                                       "不是规则集文件：顶层应有 ruleset:、part_of:、policy: 或 calendar:",
+                                       "not a ruleset file: expected a top-level ruleset:, part_of:, policy: or calendar: key")))
     for doc in parts:
         po = doc.data.get("part_of") or {}
         key = (str(po.get("ruleset")), str(po.get("edition"))) if isinstance(po, dict) else None
         if key not in roots:
-            raise LoadError(diag("orphan_part", doc.where(("part_of",)),
-                                 f"part_of 指向的规则集版本 {key} 不存在", f"part_of names an edition that does not exist: {key}"))
+            problem(LoadError(diag("orphan_part", doc.where(("part_of",)),
+                                   f"part_of 指向的规则集版本 {key} 不存在", f"part_of names an edition that does not exist: {key}")))
+            continue
         roots[key].parts.append(doc)
     return list(roots.values()), policies
 

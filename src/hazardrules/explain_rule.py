@@ -17,14 +17,27 @@ def _has_chinese(text: str) -> bool:
 
 
 def find_rule(engine, rule_id: str, edition: str | None):
+    """The rule with this id; a ruleset that does not compile is passed over (and named if the rule is not found)."""
+    from .errors import HazardRulesError
+
+    broken = []
     for rid in engine.ruleset_ids():
-        for rs in engine.editions(rid):
+        try:
+            editions = engine.editions(rid)
+        except HazardRulesError:
+            broken.append(rid)
+            continue
+        for rs in editions:
             if edition is not None and rs.edition != str(edition):
                 continue
             rule = rs.rule_by_id.get(rule_id)
             if rule is not None:
                 return rs, rule
-    raise RulesetNotFound(diag("rule_not_found", "", f"没有编号为 “{rule_id}” 的规则", f"no rule with id '{rule_id}'"))
+    zh, en = f"没有编号为 “{rule_id}” 的规则", f"no rule with id '{rule_id}'"
+    if broken:
+        zh += f"（规则集 {'、'.join(broken)} 有错误未能读取，用 hazardrules validate 查看）"
+        en += f" (rulesets {', '.join(broken)} have errors and were not read; see hazardrules validate)"
+    raise RulesetNotFound(diag("rule_not_found", "", zh, en))
 
 
 def describe_rule(engine, rule_id: str, edition: str | None, lang: str, show_python: bool) -> str:

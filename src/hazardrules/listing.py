@@ -68,14 +68,29 @@ def summaries(rules_dir: Path, ruleset_id: str) -> list[EditionSummary]:
     return out
 
 
-def all_summaries(rules_dir: str | Path | None = None) -> list[EditionSummary]:
-    """Every edition of every ruleset under ``rules_dir`` (default: the shipped rulesets)."""
-    from .errors import RulesetNotFound, diag
+def all_summaries(rules_dir: str | Path | None = None, broken: list | None = None) -> list[EditionSummary]:
+    """Every edition of every ruleset under ``rules_dir`` (default: the shipped rulesets).
+
+    A ruleset whose files cannot be read is a clear error naming it; with ``broken`` (a list) it is added there
+    as ``(ruleset id, LoadError)`` instead and the others are still listed.
+    """
+    from .errors import LoadError, RulesetNotFound, diag
 
     root = Path(rules_dir) if rules_dir else default_rules_dir()
     if not root.is_dir():
         raise RulesetNotFound(diag("no_rules_dir", str(root), "规则集目录不存在", "rules directory does not exist"))
-    return [s for rid in list_ruleset_ids(root) for s in summaries(root, rid)]
+    out = []
+    for rid in list_ruleset_ids(root):
+        try:
+            out += summaries(root, rid)
+        except Exception as exc:  # noqa: BLE001 - any file of it unreadable: say which ruleset, never a traceback
+            error = LoadError(diag("ruleset_unreadable", str(root / rid),
+                                   f"规则集 {rid} 无法读取（{type(exc).__name__}）；用 hazardrules validate 查看每个错误",
+                                   f"ruleset {rid} cannot be read ({type(exc).__name__}); run hazardrules validate for every error"))
+            if broken is None:
+                raise error from None
+            broken.append((rid, error))
+    return out
 
 
 def _read(files: list[tuple[str, bytes]], ruleset_id: str) -> list[EditionSummary]:

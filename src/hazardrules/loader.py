@@ -167,10 +167,11 @@ def load_yaml(path: str | Path, *, text: str | None = None) -> YamlDoc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{shown}:{mark.line + 1}:{mark.column + 1}" if mark else shown
         problem = exc.problem or exc.context or "invalid YAML"
-        raise LoadError(diag("yaml_syntax", where, f"YAML 语法错误：{problem}",
+        raise LoadError(diag("yaml_syntax", where, f"YAML 语法错误：{yaml_problem_zh(problem)}",
                              f"YAML syntax error: {problem}")) from None
     except yaml.YAMLError as exc:
-        raise LoadError(diag("yaml_syntax", shown, f"YAML 语法错误：{exc}", f"YAML syntax error: {exc}")) from None
+        raise LoadError(diag("yaml_syntax", shown, f"YAML 语法错误：{yaml_problem_zh(str(exc))}",
+                             f"YAML syntax error: {exc}")) from None
     finally:
         loader.dispose()
     marks: dict[KeyPath, Mark] = {}
@@ -257,3 +258,35 @@ def _scalar(node: yaml.Node, shown: str, loader) -> Any:
 
 def _at(shown: str, node: yaml.Node) -> str:
     return f"{shown}:{node.start_mark.line + 1}:{node.start_mark.column + 1}"
+
+
+# PyYAML's messages in Chinese, with what usually causes them; the English original stays in --lang en.
+_YAML_PROBLEMS_ZH = (
+    ("did not find expected ',' or ']'", "方括号列表 [...] 未闭合或缺少逗号"),
+    ("did not find expected ',' or '}'", "花括号映射 {...} 未闭合或缺少逗号"),
+    ("mapping values are not allowed here", "此处不能出现“键: 值”：检查上一行的缩进，或给含冒号的文字加引号"),
+    ("found character '\\t' that cannot start any token", "含有制表符（Tab）：YAML 只能用空格缩进"),
+    ("found character that cannot start any token", "出现了不能开始一个值的字符：常见原因是用了制表符（Tab）缩进（YAML 只能用空格），或这段文字需要加引号"),
+    ("could not find expected ':'", "缺少冒号“:”：每个键后应有“: ”"),
+    ("did not find expected key", "缩进不一致：这一行与同一层的键没有对齐"),
+    ("did not find expected '-' indicator", "列表项缩进不一致：各项的“-”应对齐"),
+    ("expected <block end>, but found", "缩进不一致：这一行与上文的层次不符"),
+    ("found unexpected end of stream", "文件意外结束：引号或括号未闭合"),
+    ("found unknown escape character", "双引号字符串中有未知的转义字符（\\ 后的字符）：改用单引号或写成 \\\\"),
+    ("found undefined alias", "引用了未定义的锚点（*名称）"),
+    ("found duplicate anchor", "锚点（&名称）重复"),
+    ("expected a comment or a line break", "值后面有多余的内容：需要注释请用“ #”，或给整段文字加引号"),
+    ("while scanning a quoted scalar", "引号未闭合"),
+    ("while scanning a simple key", "键没有写完：缺少冒号“:”"),
+    ("found unexpected ':'", "出现了多余的冒号：给含冒号的文字加引号"),
+    ("expected <document start>, but found", "文件开头的内容不是 YAML 文档：检查第一行"),
+    ("unacceptable character", "含有不可接受的字符（控制字符或无效编码）"),
+)
+
+
+def yaml_problem_zh(problem: str) -> str:
+    """The Chinese message for a PyYAML problem (falls back to PyYAML's own words, quoted)."""
+    for english, chinese in _YAML_PROBLEMS_ZH:
+        if problem.startswith(english) or english in problem:
+            return chinese
+    return f"无法解析（{problem}）"

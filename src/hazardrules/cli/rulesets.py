@@ -18,7 +18,8 @@ def rulesets_cmd(ctx):
     from ..listing import all_summaries  # not the engine: listing compiles nothing and imports little
 
     lang = ctx.obj["lang"]
-    for rs in all_summaries(ctx.obj.get("rules_dir")):
+    broken: list = []
+    for rs in all_summaries(ctx.obj.get("rules_dir"), broken):
         title = rs.title if lang == "zh" else (rs.title_en or rs.title)
         until = rs.effective_to or ("至今" if lang == "zh" else "now")
         partial = ""
@@ -27,29 +28,56 @@ def rulesets_cmd(ctx):
                        else f"  [partial: {rs.clauses_encoded} of {rs.clauses_total} clauses encoded]")
         say(f"{rs.id:<22} {rs.edition:<6} v{rs.version:<8} {rs.rule_count:>4} "
             f"{'条规则' if lang == 'zh' else 'rules'}  {rs.effective_from}–{until}  {title}（{rs.document}）{partial}")
+    for rid, error in broken:  # listed after the others, which are still usable
+        click.echo(click.style("✗ ", fg="red") + error.render(lang), err=True)
+    if broken:
+        ctx.exit(EXIT_BAD)
+
+
+class Broken:
+    """A file or edition that could not be read or compiled: what it is, and every problem found in it."""
+
+    def __init__(self, label: str, exc):
+        self.label, self.exc = label, exc
+
+    def say(self, lang: str) -> None:
+        n = len(self.exc.diagnostics)
+        head = f"{self.label}：{n} 个错误" if lang == "zh" else f"{self.label}: {n} error{'s' * (n != 1)}"
+        click.echo(click.style("✗ ", fg="red") + safe_text(head), err=True)
+        for d in self.exc.diagnostics:
+            click.echo("    " + d.render(lang), err=True)  # render escapes control characters itself
 
 
 def _compile_paths(ctx, paths, *, with_policies: bool = False):
-    """Compile every edition (and policy) under ``paths``; collect errors instead of stopping at the first."""
+    """Compile every edition (and policy) under ``paths``; a broken file or edition is reported (all its
+    problems), never stops the others."""
     from ..catalog import scan
     from ..compile import compile_ruleset
     from ..errors import HazardRulesError
     from ..supervision.policy import load_policy_doc  # supervision validates its own documents
 
     roots = [Path(p) for p in paths] or [engine_from(ctx).rules_dir]
-    editions, policy_docs = scan(roots)
-    compiled, policies, errors = [], [], []
+    unreadable: list = []
+    editions, policy_docs = scan(roots, errors=unreadable)
+    errors = [Broken(_file_of(exc), exc) for exc in unreadable]
+    compiled, policies = [], []
     for e in editions:
         try:
             compiled.append(compile_ruleset(e.root, e.parts))
         except HazardRulesError as exc:
-            errors.append(exc)
+            errors.append(Broken(f"{e.root.data.get('ruleset')} {e.root.data.get('edition')}  {e.root.path}", exc))
     for doc in policy_docs:
         try:
             policies.append(load_policy_doc(doc))
         except HazardRulesError as exc:
-            errors.append(exc)
+            errors.append(Broken(f"{doc.data.get('policy')}  {doc.path}", exc))
     return (compiled, policies, errors) if with_policies else (compiled, errors)
+
+
+def _file_of(exc) -> str:
+    """The file a load error is about: the place of its first diagnostic without line and column."""
+    where = exc.diagnostics[0].where if exc.diagnostics else ""
+    return where.split(":", 1)[0] if where else "?"
 
 
 def say_marked(mark: str, text: str) -> None:
@@ -99,8 +127,8 @@ def validate(ctx, paths, strict):
                    f"{len(pol.declared)} declared facts, {len(pol.examples)} examples")
         for w in found:
             say(f"    {w[0]}: {w[1] if lang == 'zh' else w[2]}")
-    for exc in errors:
-        click.echo(click.style("✗ ", fg="red") + exc.render(lang), err=True)
+    for broken in errors:
+        broken.say(lang)
     say(f"{len(compiled)} 个版本有效，{len(policies)} 个监管策略有效，{len(errors)} 个有错误，{warnings} 个警告" if lang == "zh"
                else f"{len(compiled)} editions valid, {len(policies)} policies valid, {len(errors)} with errors, {warnings} warnings")
     ctx.exit(EXIT_BAD if errors or (strict and warnings) else EXIT_OK)
@@ -134,9 +162,9 @@ def test_cmd(ctx, paths, verbose):
             click.echo(click.style("FAIL ", fg="red") + safe_text(f"{label}: {why}"))
     failed = sum(1 for ok, _, _ in outcomes if not ok)
     passed = len(outcomes) - failed
-    for exc in errors:
-        click.echo(click.style("✗ ", fg="red") + exc.render(lang), err=True)
-    say(f"{passed} passed, {failed} failed")
+    for broken in errors:
+        broken.say(lang)
+    say(f"{passed} passed, {failed} failed" + (f", {len(errors)} broken" if errors else ""))
     ctx.exit(EXIT_BAD if errors else (EXIT_FOUND if failed else EXIT_OK))
 
 
