@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .loader import YamlDoc
 
 
-NOT_RULESETS = ("policies", "calendars")  # folders of the rules dir that hold no ruleset
+NOT_RULESETS = ("policies", "calendars", "schemas")  # folders of the rules dir that hold no ruleset
 
 
 def default_rules_dir() -> Path:

@@ -29,7 +29,8 @@ _T = {
            "credit": "统一社会信用代码（GB 32100，18 位）", "region": "行政区划代码（GB/T 2260，6 位）",
            "facts": "检查事实", "unknown": "未检查（未知）", "unit": "单位", "scope": "范围事实：决定多项条款是否适用，请优先填写",
            "null_note": "留空（null）表示未检查，不等于“否”。",
-           "date_note": "据此选择当时有效的标准版本；本版本施行期间：{start} 至 {end}", "now": "今"},
+           "date_note": "据此选择当时有效的标准版本；本版本施行期间：{start} 至 {end}", "now": "今",
+           "inspectors": "检查人员（姓名列表，印在判定书上）", "supervision": "监管事实（监管策略声明的事实，如隐患分级）"},
     "en": {"record": "inspection record", "ruleset": "ruleset", "edition": "edition", "record_id": "record id",
            "date": "inspection date", "found_by": "found by", "enterprise": "inspected enterprise", "name": "name",
            "credit": "unified social credit code (GB 32100, 18 characters)",
@@ -37,7 +38,9 @@ _T = {
            "unknown": "not checked (unknown)", "unit": "unit",
            "scope": "scope fact: decides whether many clauses apply; fill it first",
            "null_note": "Empty (null) means not checked, not 'no'.",
-           "date_note": "picks the edition in force; this edition applies from {start} to {end}", "now": "now"},
+           "date_note": "picks the edition in force; this edition applies from {start} to {end}", "now": "now",
+           "inspectors": "inspectors (names, printed on the 判定书)",
+           "supervision": "supervision facts (declared by the supervision policy, e.g. the hazard grade)"},
 }
 
 
@@ -70,6 +73,9 @@ def record_schema(rs: CompiledRuleset, lang: str = "zh") -> dict:
             "inspection_date": {"title": t["date"], "type": "string", "format": "date",
                                 "description": t["date_note"].format(start=rs.effective_from.isoformat(), end=end)},
             "found_by": {"title": t["found_by"], "oneOf": [{"const": k, "title": v} for k, v in FOUND_BY.items()]},
+            "inspectors": {"title": t["inspectors"],
+                           "oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]},
+            "supervision": {"title": t["supervision"], "type": "object"},
             "enterprise": {
                 "title": t["enterprise"], "type": "object",
                 "properties": {  # empty (null) as in a blank checklist: the engine accepts it too

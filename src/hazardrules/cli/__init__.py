@@ -44,6 +44,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "explain": ("hazardrules.cli.rulesets:explain", "说明一条规则：出处、适用条件、判定条件、字段与示例。Explain one rule."),
     "report": ("hazardrules.cli.report:report",
                "整改率、重大隐患整改率、每千次检查重大隐患数、企业自查占比、逾期数、动态清零。Supervision report."),
+    "schema": ("hazardrules.cli.schema:schema",
+               "JSON Schema：规则集格式、监管策略格式、某版本的检查记录。JSON Schemas for editors and integrators."),
     "serve": ("hazardrules.cli.serve:serve", "启动 HTTP 服务（OpenAPI 文档见 /docs）。Run the HTTP service (OpenAPI at /docs)."),
     "tier": ("hazardrules.cli.tier:tier", "管控等级：按 LEC 或 LS 评价值和辖区策略给出红橙黄蓝。Control tier from an LEC or LS assessment."),
     "token": ("hazardrules.cli.token:token", "服务令牌：创建、列表、吊销。API tokens for hazardrules serve."),
