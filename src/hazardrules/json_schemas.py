@@ -121,10 +121,13 @@ def policy_schema() -> dict:
 
 
 def record_schema_file(rs, lang: str = "zh") -> dict:
-    """A record of one edition, as shipped for editors (the service serves the same)."""
+    """A record of one edition, for editors: the service's record schema without the ruleset's version and
+    digest, which change with every edit of a rule or example while the shape of a record does not."""
     from .record_json_schema import record_schema
 
-    return record_schema(rs, lang)
+    schema = record_schema(rs, lang)
+    schema["x-ruleset"] = {k: v for k, v in schema["x-ruleset"].items() if k not in ("version", "digest")}
+    return schema
 
 
 def shipped(rules_dir: Path, engine) -> dict[str, dict]:

@@ -42,6 +42,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "checklist": ("hazardrules.cli.checklist:checklist", "生成空白检查记录。Print a blank inspection record for a sector."),
     "diff": ("hazardrules.cli.rulesets:diff", "比较两个版本：新增、删除、修改的规则。Show what changed between two editions."),
     "explain": ("hazardrules.cli.rulesets:explain", "说明一条规则：出处、适用条件、判定条件、字段与示例。Explain one rule."),
+    "lint": ("hazardrules.cli.lint:lint",
+             "规则集检查：阈值边界示例（并给出建议示例）、数量用语、未用字段、重复等。Lint rulesets beyond validity."),
     "report": ("hazardrules.cli.report:report",
                "整改率、重大隐患整改率、每千次检查重大隐患数、企业自查占比、逾期数、动态清零。Supervision report."),
     "schema": ("hazardrules.cli.schema:schema",
