@@ -54,6 +54,8 @@ DESCRIPTIONS: dict[str, dict[str, tuple[str, str]]] = {
         "scope": ("适用范围事实：决定大量规则是否适用，检查表中排在最前并标注必填", "scope fact: decides whether many rules apply; asked first, marked 必填"),
         "item": ("列表中每个单元的字段（如每个工作面）", "the fields of each unit of a list (each working face …)"),
         "key": ("列表单元的编号字段", "the field naming each unit of a list"),
+        "renamed_from": ("此字段在以前版本中的名称（hazardrules impact 据此沿用旧记录的值）",
+                         "the field's names in earlier editions (hazardrules impact carries old values over)"),
     },
     "RuleDoc": {
         "id": ("规则编号（全局唯一，如 coal26.4.1）", "rule id, unique (e.g. coal26.4.1)"),

@@ -91,6 +91,7 @@ class FieldDoc(_Doc):
     fields: dict[str, "FieldDoc"] | None = None
     key: str | None = None
     scope: bool = False  # decides whether many rules apply (mine type, unit type …): asked first, reported by name
+    renamed_from: list[str] = PField(default_factory=list)  # its names in earlier editions (hazardrules impact)
 
     @field_validator("values", mode="before")
     @classmethod
@@ -342,7 +343,8 @@ def _table(models: dict[str, FieldDoc], doc, keypath: tuple, problems: list[Diag
             problems.append(diag("bounds", where, f"min ({fd.min}) 大于 max ({fd.max})", f"min ({fd.min}) exceeds max ({fd.max})"))
         out[name] = Field(name=name, type=fd.type, label=fd.label, label_en=fd.label_en, unit=fd.unit, min=fd.min,
                           max=fd.max, values=fd.values, group=fd.group, help=fd.help, item=item,
-                          key=(fd.key or "id") if fd.type == "list" else None, scope=fd.scope, where=where)
+                          key=(fd.key or "id") if fd.type == "list" else None, scope=fd.scope,
+                          renamed_from=tuple(fd.renamed_from), where=where)
     return FieldTable(out)
 
 

@@ -42,6 +42,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "checklist": ("hazardrules.cli.checklist:checklist", "生成空白检查记录。Print a blank inspection record for a sector."),
     "diff": ("hazardrules.cli.rulesets:diff", "比较两个版本：新增、删除、修改的规则。Show what changed between two editions."),
     "explain": ("hazardrules.cli.rulesets:explain", "说明一条规则：出处、适用条件、判定条件、字段与示例。Explain one rule."),
+    "impact": ("hazardrules.cli.impact:impact",
+               "修订影响：过去的检查记录按新旧两个版本分别判定，哪些结论会改变。Impact of adopting a new edition."),
     "lint": ("hazardrules.cli.lint:lint",
              "规则集检查：阈值边界示例（并给出建议示例）、数量用语、未用字段、重复等。Lint rulesets beyond validity."),
     "report": ("hazardrules.cli.report:report",

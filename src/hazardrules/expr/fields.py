@@ -25,6 +25,7 @@ class Field:
     item: "FieldTable | None" = None  # list: the sub-record's fields
     key: str | None = None  # list: the sub-field naming a unit
     scope: bool = False  # a scope fact: decides the applicability of many rules (checklist asks it first)
+    renamed_from: tuple[str, ...] = ()  # its names in earlier editions: hazardrules impact carries old values over
     where: str = ""
 
     def text(self, lang: str = "zh") -> str:
