@@ -119,6 +119,7 @@ class CompiledRuleset:
     # validation fused with evaluation: (raw facts, inspection date) -> statuses, or None = take the full path
     evaluate_checked: object = None
     not_encoded: tuple[dict, ...] = ()  # clauses of the document this edition does not encode
+    inventory: tuple[str, ...] | None = None  # the document's items (hazardrules coverage), if declared
     hazard_term: str = "重大事故隐患"  # the standard's own term for a finding (GB 35181: 重大火灾隐患)
     hazard_term_en: str = "major accident hazard"
     number_words: dict = field(default_factory=dict)  # word -> (direction, inclusive) under this document
@@ -221,6 +222,7 @@ def compile_ruleset(root: YamlDoc, parts: list[YamlDoc] = ()) -> CompiledRuleset
     _check_ids(elements + rules, problems)
     _check_counts(rules, elements, problems)
     not_encoded = _not_encoded(sections, rules, problems)
+    _check_inventory(head, root, rules, not_encoded, problems)
     if problems:
         raise RulesetError(problems)
 
@@ -238,6 +240,7 @@ def compile_ruleset(root: YamlDoc, parts: list[YamlDoc] = ()) -> CompiledRuleset
         evaluate_checked=checked_fn,
         major_indexes=tuple(r.index for r in rules if r.kind == "major"),
         rule_by_id={r.id: r for r in rules + elements}, not_encoded=not_encoded,
+        inventory=tuple(head.inventory) if head.inventory is not None else None,
         hazard_term=head.hazard_term or "重大事故隐患", hazard_term_en=head.hazard_term_en or "major accident hazard",
         number_words=words,
         number_words_cite=conv.cite if conv else None,
@@ -419,6 +422,46 @@ def _not_encoded(sections, rules, problems) -> tuple[dict, ...]:
                 d.pop("supersedes", None)
             out.append(d)
     return tuple(out)
+
+
+def cite_parts(cite: str) -> list[str]:
+    """The items one citation names: ``4.10 e)、4.1 d)`` names two."""
+    return [c.strip() for c in cite.split("、") if c.strip()]
+
+
+def covers(item: str, cite: str) -> bool:
+    """A rule citing ``cite`` encodes ``item`` when it cites the item itself or a part of it (第十三条第（四）项第1目
+    is part of 第十三条第（四）项)."""
+    return cite == item or (cite.startswith(item) and not cite[len(item):len(item) + 1].isdigit()
+                            and not cite[len(item):].startswith(("）", ")")))
+
+
+def _check_inventory(head, root, rules, not_encoded, problems) -> None:
+    """With an inventory declared, every item is encoded by a rule or declared not encoded, and every rule of
+    the document cites an item of it (a rule citing another document, or a deferral, is outside it)."""
+    if head.inventory is None:
+        return
+    where = root.where(("inventory",))
+    items = list(head.inventory)
+    for item in sorted({i for i in items if items.count(i) > 1}):
+        problems.append(diag("inventory_duplicate", where, f"清单中条款 {item} 重复", f"item {item} is listed twice"))
+    declared = {c["clause"] for c in not_encoded}
+    own = [r for r in rules if not r.document and r.kind != "deferral"]
+    for item in items:
+        if item in declared:
+            continue
+        if not any(covers(item, part) for r in own for part in cite_parts(r.cite)):
+            problems.append(diag("item_not_encoded", where, f"条款 {item} 既没有规则编码，也没有在 not_encoded 中声明未编码",
+                                 f"item {item} is neither encoded by a rule nor declared in not_encoded"))
+    for r in own:
+        for part in cite_parts(r.cite):
+            if not any(covers(item, part) for item in items):
+                problems.append(diag("cite_not_in_inventory", r.where, f"规则 {r.id} 引用的条款 {part} 不在本版本的条款清单（inventory）中",
+                                     f"rule {r.id} cites {part}, which is not in the edition's inventory"))
+    for c in not_encoded:
+        if c["clause"] not in items:
+            problems.append(diag("cite_not_in_inventory", where, f"未编码条款 {c['clause']} 不在条款清单（inventory）中",
+                                 f"the unencoded clause {c['clause']} is not in the inventory"))
 
 
 def _check_counts(rules, elements, problems) -> None:

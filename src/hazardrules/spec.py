@@ -233,6 +233,7 @@ class RulesetDoc(_Doc):
     elements: list[ElementDoc] = PField(default_factory=list)
     rules: list[RuleDoc] = PField(default_factory=list)
     not_encoded: list[NotEncodedDoc] = PField(default_factory=list)  # present: the edition is partial
+    inventory: list[str] | None = None  # every item of the document, cited as rules cite them
     hazard_term: str | None = None  # the standard's own name for what it finds (GB 35181: 重大火灾隐患)
     hazard_term_en: str | None = None
 

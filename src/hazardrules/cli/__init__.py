@@ -40,6 +40,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "case": ("hazardrules.cli.case:case", "督办案件：列表、详情、整改、复核、销号、重新打开、逾期巡查。Supervision cases."),
     "check": ("hazardrules.cli.check:check", "检查记录是否存在重大事故隐患。Check inspection records for major accident hazards."),
     "checklist": ("hazardrules.cli.checklist:checklist", "生成空白检查记录。Print a blank inspection record for a sector."),
+    "coverage": ("hazardrules.cli.coverage:coverage",
+                 "条款覆盖：标准逐项由哪些规则编码、有多少示例、哪些未编码。Clause coverage of an edition."),
     "diff": ("hazardrules.cli.rulesets:diff", "比较两个版本：新增、删除、修改的规则。Show what changed between two editions."),
     "explain": ("hazardrules.cli.rulesets:explain", "说明一条规则：出处、适用条件、判定条件、字段与示例。Explain one rule."),
     "impact": ("hazardrules.cli.impact:impact",
