@@ -94,3 +94,17 @@ def test_text_output(runner, lang):
     result = runner.invoke(main, ["--rules", str(MINI), "--lang", lang, "lint", "mini"])
     assert result.exit_code == 1
     assert ("建议补充的示例" if lang == "zh" else "proposed examples") in result.output
+
+
+def test_policies_are_linted(runner, tmp_path):
+    """A policy example removed so that a listing rule is never exercised: lint names the rule (policies are
+    authored like rulesets)."""
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rulesets", rules)
+    assert _lint(runner, rules, "inner-mongolia").exit_code == 0
+    path = rules / "policies/inner-mongolia.yaml"
+    text = path.read_text(encoding="utf-8")
+    head, _, _ = text.partition("\nexamples:")
+    path.write_text(head + "\n", encoding="utf-8")
+    result = _lint(runner, rules, "inner-mongolia")
+    assert result.exit_code == 1 and "策略没有示例" in result.output
