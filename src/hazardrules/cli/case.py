@@ -7,6 +7,8 @@ concurrent change) print one message and exit 2; nothing is written.
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
 import orjson
 
@@ -67,23 +69,35 @@ def list_cmd(ctx, db_url, state, open_only, region, fmt):
                    f"{(r['deadline'] or '—')!s:<10}  {r['rule']:<18} {r['enterprise_name'] or ''}")
 
 
+_REPORT_STATE = {"on_time": ("按时报送", "on time"), "late": ("逾期报送", "late"), "missing": ("逾期未报", "missing"),
+                 "pending": ("未到期", "not yet due")}
+
+
 @case.command("show")
 @db_option
 @click.argument("case_id", type=CASE_ID)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--today", type=_DATE, default=None, help="企业报表状态按此日期计算（默认今天）/ reporting status as of (default today)")
 @click.pass_context
-def show_cmd(ctx, db_url, case_id, fmt):
+def show_cmd(ctx, db_url, case_id, fmt, today):
     """案件详情与完整事件历史。Show a case and its event history."""
+    from ..supervision import statistics as stats_mod
     from ..supervision.ledger import Ledger
 
+    on = today.date() if today else date.today()
     with Ledger(db_url, create=False) as ledger:
         row = ledger.case_row(case_id)
         history = ledger.history(case_id)
+        with ledger.engine.connect() as conn:  # the enterprise's own 16号令 duty: statistics reports
+            key = row["credit_code"] or row["enterprise_name"]
+            reports = [r for r in stats_mod.statuses(conn, on) if r.enterprise == key]
     routing = orjson.loads(row["routing"])
     if fmt == "json":
         body = {k: v for k, v in row.items() if k not in ("routing", "finding")}
         body.update(routing=routing, finding=orjson.loads(row["finding"]),
-                    events=[{k: e[k] for k in ("seq", "kind", "actor", "on_date", "recorded_at", "data")} for e in history])
+                    events=[{k: e[k] for k in ("seq", "kind", "actor", "on_date", "recorded_at", "data")} for e in history],
+                    enterprise_reports=[{"period": r.period, "due": r.due, "submitted_on": r.submitted_on,
+                                         "status": r.status} for r in reports])
         click.echo(orjson.dumps(body, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode())
         return
     lang = _lang(ctx)
@@ -113,6 +127,12 @@ def show_cmd(ctx, db_url, case_id, fmt):
         label = EVENTS[e["kind"]][2 if zh else 3]
         extra = {k: v for k, v in e["data"].items() if k in ("level", "deadline", "note", "targets", "from_level")}
         say(f"    {e['seq']:>3} {e['on_date']} {label:<10} {e['actor']:<12} {orjson.dumps(extra).decode() if extra else ''}")
+    if reports:
+        say("  企业隐患排查治理统计分析表（16号令第十四条）:" if zh else "  enterprise statistics reports (16号令 第十四条):")
+        for r in reports:
+            state = _REPORT_STATE[r.status][0 if zh else 1]
+            sub = f"  {'报送' if zh else 'submitted'} {r.submitted_on}" if r.submitted_on else ""
+            say(f"    {r.period:<7} {'截止' if zh else 'due'} {r.due}  {state}{sub}")
 
 
 def _current_reason(history) -> dict | None:
