@@ -35,7 +35,7 @@ def test_partial_edition_lists_reasons(runner):
 
 
 def test_without_inventory_says_so(runner):
-    result = runner.invoke(main, ["coverage", "fireworks"])
+    result = runner.invoke(main, ["--rules", str(ROOT / "tests/data/rules"), "coverage", "mini"])
     assert result.exit_code == 0 and "未声明条款清单" in result.output
 
 
@@ -83,3 +83,15 @@ def test_declared_not_encoded_is_accepted(runner, tmp_path):
     assert runner.invoke(main, ["--rules", str(rules), "validate"]).exit_code == 0
     out = runner.invoke(main, ["--rules", str(rules), "coverage", "civil-explosives"]).output
     assert "第十七项" in out and "✗ 未编码" in out and "已编码 16 / 17 项" in out
+
+
+def test_every_shipped_edition_declares_its_inventory(shipped_engine):
+    """Every shipped edition lists its document's items, and each is encoded or declared not encoded."""
+    from hazardrules.coverage import coverage
+
+    for rid in shipped_engine.ruleset_ids():
+        for rs in shipped_engine.editions(rid):
+            cov = coverage(rs)
+            assert cov.inventory_declared, f"{rid} {rs.edition} declares no inventory"
+            assert all(i.encoded or i.not_encoded for i in cov.items), rid
+            assert cov.encoded == len(cov.items) or rs.partial, f"{rid} {rs.edition}: items without a rule"

@@ -222,7 +222,7 @@ def compile_ruleset(root: YamlDoc, parts: list[YamlDoc] = ()) -> CompiledRuleset
     _check_ids(elements + rules, problems)
     _check_counts(rules, elements, problems)
     not_encoded = _not_encoded(sections, rules, problems)
-    _check_inventory(head, root, rules, not_encoded, problems)
+    _check_inventory(head, root, rules + elements, not_encoded, problems)
     if problems:
         raise RulesetError(problems)
 
@@ -432,13 +432,18 @@ def cite_parts(cite: str) -> list[str]:
 def covers(item: str, cite: str) -> bool:
     """A rule citing ``cite`` encodes ``item`` when it cites the item itself or a part of it (第十三条第（四）项第1目
     is part of 第十三条第（四）项)."""
-    return cite == item or (cite.startswith(item) and not cite[len(item):len(item) + 1].isdigit()
-                            and not cite[len(item):].startswith(("）", ")")))
+    if cite == item:
+        return True
+    if not cite.startswith(item):
+        return False
+    rest = cite[len(item):]
+    # 4.1 is not a part of 4.10, nor 5.1.1 of 5.1.10; 一（一）1 is a part of 一（一）
+    return not (item[-1].isdigit() and rest[0].isdigit()) and not rest.startswith(("）", ")"))
 
 
 def _check_inventory(head, root, rules, not_encoded, problems) -> None:
-    """With an inventory declared, every item is encoded by a rule or declared not encoded, and every rule of
-    the document cites an item of it (a rule citing another document, or a deferral, is outside it)."""
+    """With an inventory declared, every item is encoded by a rule (or a counting element) or declared not encoded,
+    and every rule of the document cites an item of it (a rule citing another document, or a deferral, is outside it)."""
     if head.inventory is None:
         return
     where = root.where(("inventory",))

@@ -45,7 +45,7 @@ class Coverage:
 
 
 def coverage(rs: CompiledRuleset) -> Coverage:
-    own = [r for r in rs.rules if not r.document and r.kind != "deferral"]
+    own = [r for r in rs.rules + rs.elements if not r.document and r.kind != "deferral"]
     declared = rs.inventory is not None
     names = list(rs.inventory) if declared else list(dict.fromkeys(
         [p for r in own for p in cite_parts(r.cite)] + [c["clause"] for c in rs.not_encoded if not c.get("part")]))
