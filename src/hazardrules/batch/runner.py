@@ -219,14 +219,31 @@ def _parallel(chunks, workers: int, options: Options, writer, summary: Summary, 
             _collect(pending.popleft().result(), writer, summary, bar)
     except BaseException:
         # interrupted or failed: stop the workers now rather than finishing the queued chunks
-        processes = list(getattr(pool, "_processes", {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for proc in processes:
-            proc.terminate()
-        for proc in processes:
-            proc.join(5)
+        _stop_workers(pool)
         raise
     pool.shutdown(wait=True)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's workers and make sure its manager thread can still finish.
+
+    A worker killed while sending its result leaves half a message in the result pipe; the pool's manager thread
+    then waits forever for the rest, and the interpreter's exit (which joins that thread) hangs. Once every worker
+    is gone, closing our own copy of the pipe's write end turns that wait into end-of-file, which the pool handles
+    as a broken pool and shuts down. The queue is taken before ``shutdown()``, which drops the pool's reference."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    result_queue = getattr(pool, "_result_queue", None)
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        proc.terminate()
+    for proc in processes:
+        proc.join(5)
+        if proc.is_alive():
+            proc.kill()
+            proc.join(5)
+    writer = getattr(result_queue, "_writer", None)
+    if writer is not None and not any(proc.is_alive() for proc in processes):
+        writer.close()
 
 
 def _collect(result, writer, summary: Summary, bar: Progress) -> None:
