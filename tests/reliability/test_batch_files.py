@@ -6,6 +6,8 @@ GIVEN a temporary output left by a killed batch, THEN the next run removes it (o
 process is kept).
 GIVEN a running ``batch --workers 2`` WHEN it gets SIGTERM THEN it exits 130, its workers are gone
 and no temporary file stays; WHEN it gets SIGKILL THEN its workers die with it.
+GIVEN a worker killed halfway through sending its result WHEN the batch stops its workers THEN the
+process still exits (the pool's manager thread once waited forever for the rest of the message).
 """
 
 from __future__ import annotations
@@ -126,3 +128,30 @@ def test_sigkill_of_the_parent_kills_the_workers(tmp_path):
     proc.kill()
     proc.communicate(timeout=60)
     assert _wait_gone(kids) == set()
+
+
+_HALF_MESSAGE = """
+import multiprocessing, os, time
+from concurrent.futures import ProcessPoolExecutor
+from hazardrules.batch.runner import _stop_workers
+
+pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+fd = pool._result_queue._writer.fileno()
+
+def half_message():
+    os.write(fd, (1000).to_bytes(4, "big") + b"partial")  # the header promises 1000 bytes; 7 follow
+    time.sleep(60)
+
+pool.submit(half_message)
+time.sleep(1)
+_stop_workers(pool)
+print("stopped", flush=True)
+"""
+
+
+@pytest.mark.skipif("fork" not in __import__("multiprocessing").get_all_start_methods(), reason="needs fork")
+def test_a_worker_killed_mid_send_does_not_hang_the_exit(tmp_path):
+    script = tmp_path / "half_message.py"
+    script.write_text(_HALF_MESSAGE, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.decode().strip() == "stopped", done.stderr.decode()
