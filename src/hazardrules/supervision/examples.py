@@ -34,7 +34,7 @@ def run_policy_examples(policy: Policy, kinds=("compiled", "durable"),
     out = []
     for kind in kinds:
         router = Router(policy, kind=kind, calendar=calendar)
-        for ex, doc, kp in policy.examples:
+        for ex in policy.examples:
             problems = []
             try:
                 got = _run(router, ex)
@@ -43,10 +43,10 @@ def run_policy_examples(policy: Policy, kinds=("compiled", "durable"),
                 problems.append(render("en") if render else f"{type(exc).__name__}: {exc}")
                 got = None
             if got is not None:
-                for key, want in ex.expect.model_dump(exclude_unset=True).items():  # null = expected absent
+                for key, want in ex.expect.items():  # null = expected absent
                     if got[key] != want:
                         problems.append(f"{key}: expected {want!r}, got {got[key]!r}")
-            out.append(PolicyExampleResult(policy.id, ex.name, doc.where(kp), router.reasoner.name, not problems,
+            out.append(PolicyExampleResult(policy.id, ex.name, ex.where, router.reasoner.name, not problems,
                                            tuple(problems)))
     return out
 
@@ -82,7 +82,7 @@ def lint_policy(policy: Policy, calendar: HolidayCalendar | None = None) -> list
         return out
     router = Router(policy, kind="compiled", calendar=calendar)
     fired: set[str] = set()
-    for ex, _, _ in policy.examples:
+    for ex in policy.examples:
         try:
             fired.update(_run(router, ex)["fired"])
         except Exception:  # noqa: BLE001 - a broken example is reported by hazardrules test

@@ -12,17 +12,21 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 
 from ..errors import Diagnostic, SchemaError, diag
 from ..expr import Condition, FieldTable, compile_condition
+from .. import cache
 from ..loader import YamlDoc, load_yaml
-from ..spec import validate_model
 from . import facts as facts_mod
 from .errors import PolicyError
 from .calendar import Period
-from .policy_doc import BLOCKS, EFFECT, SECTIONS, PolicyDoc
+from .vocabulary import BLOCKS, EFFECT, SECTIONS
+
+if TYPE_CHECKING:  # the pydantic models are imported only to validate files, never for a cached policy
+    from .policy_doc import PolicyDoc
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -53,6 +57,18 @@ class Duty:
     who: str
     basis: str | None
     assumption: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyExample:
+    """One ``examples:`` entry as plain data (no pydantic model, no YAML document: a cached policy stays small
+    and loads without importing pydantic)."""
+
+    name: str
+    facts: dict
+    found_on: str | None
+    expect: dict  # only the keys the example sets (None = expected absent)
+    where: str
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -86,7 +102,7 @@ class Policy:
     fields: FieldTable  # routing facts: facts.yaml + the facts this policy chain declares
     declared: tuple[str, ...]  # names of the declared facts (unknown when not given)
     adopted: tuple[str, ...]
-    examples: tuple
+    examples: tuple[PolicyExample, ...]
     digest: str
     chain: tuple[str, ...]  # this policy and its ancestors, nearest first
 
@@ -104,6 +120,9 @@ def _fail(where: str, zh: str, en: str) -> PolicyError:
 
 def read_policy_doc(doc: YamlDoc) -> PolicyDoc:
     """Validate one loaded policy file's shape."""
+    from ..spec import validate_model
+    from .policy_doc import PolicyDoc
+
     return validate_model(PolicyDoc, doc.data, doc)
 
 
@@ -175,7 +194,25 @@ def load_policies(rules_dir: Path | None = None) -> dict[str, Policy]:
     if not folder.is_dir():
         raise _fail(str(folder), "找不到监管策略目录（应为 <规则集目录>/policies/）",
                     "no policies directory found (expected <rules dir>/policies/)")
-    return compile_policies(load_policy_files(policy_paths(folder)))
+    paths = policy_paths(folder)
+    key = _cache_key(paths)
+    cached = cache.load("policies", key) if key else None
+    if cached is not None:
+        return cached
+    compiled = compile_policies(load_policy_files(paths))
+    if key:
+        cache.store("policies", key, compiled)
+    return compiled
+
+
+def _cache_key(paths: list[Path]) -> str | None:
+    """The compiled policies' cache key: the engine version, every policy file and the routing-facts schema
+    (the conditions are type-checked against it). None when a file cannot be read: loading then says why."""
+    try:
+        files = [(str(p), p.read_bytes()) for p in paths] + [("facts.yaml", facts_mod.SCHEMA_PATH.read_bytes())]
+    except OSError:
+        return None
+    return cache.ruleset_key(files)
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,7 +413,8 @@ def _compile(pid: str, files: dict) -> Policy:
         duties=tuple(Duty(d.id, d.title, d.title_en, d.after, Period.from_doc(d.within), tuple(d.done_by), d.who,
                           d.basis, d.assumption) for d, _, _, active in duties.values() if active),
         fields=fields, declared=tuple(declared), adopted=tuple(adopted),
-        examples=tuple((ex, mydoc, ("examples", i)) for i, ex in enumerate(me.examples)),
+        examples=tuple(PolicyExample(ex.name, dict(ex.facts), ex.found_on, ex.expect.model_dump(exclude_unset=True),
+                                     mydoc.where(("examples", i))) for i, ex in enumerate(me.examples)),
         digest=digest, chain=tuple(c[0].policy for c in chain),
     )
 

@@ -15,11 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Level = Literal["county", "city", "province"]
 Tier = Literal["red", "orange", "yellow", "blue"]
-TIERS = ("blue", "yellow", "orange", "red")  # low to high
-LEVEL_ORDER = ("none", "county", "city", "province")
-BLOCKS = ("deadlines", "tiers", "review", "extension")  # adoptable blocks besides rules
-DUTY_AFTER = ("opened", "listed", "resumption_applied", "rectification_reported", "closed")
-DUTY_DONE = ("filed", "published", "review_passed", "review_failed", "closed", "assessed", "resumption_applied")
 
 
 class _Doc(BaseModel):
@@ -176,11 +171,6 @@ class PolicyDoc(_Doc):
     escalation: list[RuleDoc] = Field(default_factory=list)
     duties: list[DutyDoc] = Field(default_factory=list)
     examples: list[ExampleDoc] = Field(default_factory=list)
-
-
-SECTIONS = ("tier_rules", "listing", "targets", "escalation")
-# the effect key each section's rules must carry
-EFFECT = {"tier_rules": "tier", "listing": "level", "targets": "department", "escalation": "steps"}
 
 
 def policy_json_schema() -> dict:

@@ -24,7 +24,7 @@ from ..errors import RecordError, diag, shown
 from . import facts as facts_mod
 from .calendar import HolidayCalendar, Period
 from .policy import Policy
-from .policy_doc import LEVEL_ORDER, TIERS
+from .vocabulary import LEVEL_ORDER, TIERS
 from .reasoner import Reasoner, make_reasoner
 
 STAGE_SECTIONS = {"opening": ("listing", "targets", "escalation"), "sweep": ("escalation",), "tier": ("tier_rules",)}
