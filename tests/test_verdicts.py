@@ -346,3 +346,16 @@ def test_stated_compliance_decides_when_numbers_are_absent_and_says_so(shipped_e
     pond = {**pond, "freeboard_m": 1.2, "freeboard_below_design_stated": True}
     det = shipped_engine.evaluate({"ruleset": "tailings-pond", "inspection_date": "2025-05-01", "facts": {"ponds": [pond]}})
     assert det.status_of("mtp.8.2") == "passed"
+
+
+def test_a_missing_measurement_is_asked_for_beside_its_stated_judgement(shipped_engine):
+    """需补充 names both ways to decide a design comparison: the measured value (known()/missing() of an absent
+    fact could change once it is recorded) and the stated judgement that stands in for it."""
+    from hazardrules.results import missing_facts
+
+    rs = shipped_engine.ruleset("tailings-pond", edition="2024")
+    pond = {"id": "A", "storage_type": "wet", "freeboard_m": 0.8, "design_freeboard_m": 1, "design_beach_length_m": 100}
+    assert missing_facts(rs.rule_by_id["mtp.8.2"], {"ponds": [pond]}, rs) == [
+        "ponds[A].beach_length_m", "ponds[A].beach_below_design_stated"]
+    # a decided half asks for nothing: the freeboard is measured below design
+    assert not any("freeboard" in m for m in missing_facts(rs.rule_by_id["mtp.8.2"], {"ponds": [pond]}, rs))

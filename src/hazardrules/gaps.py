@@ -28,12 +28,23 @@ def _undecided(v) -> bool:
     return v is None or (isinstance(v, tuple) and v[0] != v[1])
 
 
+class _WhatIf(_Interp):
+    """Values as they could become once the missing facts are recorded: ``known(x)`` and ``missing(x)`` of an
+    absent fact are unknown rather than decided. Without this, a measured value that a stated judgement stands in
+    for (``(known(a) and a > b) or (missing(a) and a_stated)``) would never be asked for, only the judgement."""
+
+    def i_Call(self, node, scopes):
+        if node.func in ("known", "missing") and self.eval(node.args[0], scopes) is None:
+            return None
+        return super().i_Call(node, scopes)
+
+
 class _Walk:
     """Collects the missing facts below the undecided nodes of one condition."""
 
     def __init__(self, checked, tables: dict, out: list[str]):
         self.c = checked
-        self.interp = _Interp(checked, tables)
+        self.interp = _WhatIf(checked, tables)
         self.out = out
 
     def run(self, facts: dict) -> None:
