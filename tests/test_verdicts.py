@@ -359,3 +359,21 @@ def test_a_missing_measurement_is_asked_for_beside_its_stated_judgement(shipped_
         "ponds[A].beach_length_m", "ponds[A].beach_below_design_stated"]
     # a decided half asks for nothing: the freeboard is measured below design
     assert not any("freeboard" in m for m in missing_facts(rs.rule_by_id["mtp.8.2"], {"ponds": [pond]}, rs))
+
+
+def test_an_element_examples_missing_facts_are_checked_like_a_rules(tmp_path):
+    """A counting element's example that claims a missing fact the engine does not report fails ``test``
+    (element examples used to pass whatever their ``missing:`` said)."""
+    import shutil
+
+    from hazardrules.examples import run_examples
+
+    shutil.copytree(DEMO, tmp_path / "rules")
+    path = tmp_path / "rules" / "demo" / "2026.yaml"
+    text = path.read_text(encoding="utf-8")
+    good = "{facts: {door_locked: true}, expect: fired}, {facts: {door_locked: false}, expect: passed}, {facts: {}, expect: undetermined}"
+    assert good in text
+    path.write_text(text.replace(good, good[:-1] + ", missing: [exits_count]}"), encoding="utf-8")
+    rs = Engine(tmp_path / "rules").ruleset("demo", edition="2026")
+    bad = [r for r in run_examples(rs) if not r.ok]
+    assert [(r.rule, r.detail) for r in bad] == [("demo.e.2", "missing ['exits_count'] not reported (engine reports ['door_locked'])")]

@@ -62,13 +62,7 @@ def run_examples(rs: CompiledRuleset) -> list[ExampleResult]:
         for ex in rule.examples:
             got = STATUS_NAMES[rs.evaluate_facts(ex.facts)[rule.index]]
             ref = reference_status(rs, rule, ex.facts)
-            missing_ok, detail = True, ""
-            if ex.missing is not None and got == "undetermined":
-                reported = missing_facts(rule, ex.facts, rs)
-                absent = [m for m in ex.missing if m not in reported]
-                if absent:
-                    missing_ok = False
-                    detail = f"missing {absent} not reported (engine reports {reported})"
+            missing_ok, detail = _missing_reported(rule, ex, got, rs)
             out.append(ExampleResult(rs.id, rs.edition, rule.id, ex.where, ex.name, ex.expect, got, ref, missing_ok, detail))
     for element in rs.elements:
         for ex in element.examples:
@@ -78,8 +72,19 @@ def run_examples(rs: CompiledRuleset) -> list[ExampleResult]:
             w = interpret(element.when, ex.facts, tables)
             got = ("not_applicable" if a is False else {True: "fired", False: "passed", None: "undetermined"}[w]
                    if a is True else ("passed" if w is False else "undetermined"))
-            out.append(ExampleResult(rs.id, rs.edition, element.id, ex.where, ex.name, ex.expect, got, got, True))
+            missing_ok, detail = _missing_reported(element, ex, got, rs)
+            out.append(ExampleResult(rs.id, rs.edition, element.id, ex.where, ex.name, ex.expect, got, got, missing_ok,
+                                     detail))
     return out
+
+
+def _missing_reported(rule, ex, got: str, rs: CompiledRuleset) -> tuple[bool, str]:
+    """An undetermined example's ``missing:`` facts must all be reported by the engine (rules and elements alike)."""
+    if ex.missing is None or got != "undetermined":
+        return True, ""
+    reported = missing_facts(rule, ex.facts, rs)
+    absent = [m for m in ex.missing if m not in reported]
+    return (False, f"missing {absent} not reported (engine reports {reported})") if absent else (True, "")
 
 
 @dataclass(frozen=True, slots=True)
