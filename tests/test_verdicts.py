@@ -377,3 +377,43 @@ def test_an_element_examples_missing_facts_are_checked_like_a_rules(tmp_path):
     rs = Engine(tmp_path / "rules").ruleset("demo", edition="2026")
     bad = [r for r in run_examples(rs) if not r.ok]
     assert [(r.rule, r.detail) for r in bad] == [("demo.e.2", "missing ['exits_count'] not reported (engine reports ['door_locked'])")]
+
+@pytest.mark.parametrize("date", ["2023-05-01", "2025-05-01"])
+def test_stated_dry_stack_and_dam_height_judgements_decide_when_numbers_are_absent(shipped_engine, date):
+    """Tailings 三（十四）3 and 三（四）, both editions: a bench height only stated over design fires the dry-stack rule
+    and a dam height only stated over design fires 三（四); the explanation names the stated judgement; numbers win."""
+    def evaluate(pond):
+        return shipped_engine.evaluate({"ruleset": "tailings-pond", "inspection_date": date, "facts": {"ponds": [pond]}})
+
+    pond = {"id": "B", "storage_type": "dry", "layer_thickness_m": 0.4, "design_layer_thickness_m": 0.5, "bench_over_design_stated": True}
+    f = next(f for f in evaluate(pond).findings if f.rule == "mtp.14.3")
+    assert "实测台阶高度（最大）：未记录" in f.explanation and "台阶高度大于设计（干式库）（检查结论" in f.explanation
+    pond = {**pond, "bench_height_m": 9, "design_bench_height_m": 10}
+    assert evaluate(pond).status_of("mtp.14.3") == "passed"  # measured numbers win over a stated judgement
+
+    pond = {"id": "A", "dam_height_over_design_stated": True, "stored_volume_m3": 5000000, "design_total_capacity_m3": 8000000}
+    f = next(f for f in evaluate(pond).findings if f.rule == "mtp.4")
+    assert "坝体现状高度超过设计总坝高（检查结论" in f.explanation
+    pond = {**pond, "dam_height_m": 59, "design_total_dam_height_m": 60}
+    assert evaluate(pond).status_of("mtp.4") == "passed"
+
+
+@pytest.mark.parametrize("date", ["2023-05-01", "2025-05-01"])
+def test_stated_open_pit_slope_judgements_decide_when_numbers_are_absent(shipped_engine, date):
+    """Open pit 二（四）, both editions: a final-slope bench only stated higher than design fires, the explanation
+    shows the stated judgement beside the measured working-slope angle, and numbers win over a stated judgement."""
+    def evaluate(facts):
+        return shipped_engine.evaluate({"ruleset": "metal-open-pit", "inspection_date": date, "facts": facts})
+
+    facts = {"working_slope_angle_deg": 38, "design_working_slope_angle_deg": 40, "working_slope_over_design_stated": True,
+             "has_final_slope": True, "final_bench_over_design_stated": True}
+    det = evaluate(facts)
+    f = next(f for f in det.findings if f.rule == "mop.4")
+    assert "最终边坡台阶高度大于设计（检查结论" in f.explanation
+    assert "工作帮坡角大于设计（检查结论" not in f.explanation  # the angle was measured: its stated judgement is not used
+    facts = {**facts, "final_bench_height_m": 29, "design_final_bench_height_m": 30}
+    assert evaluate(facts).status_of("mop.4") == "passed"
+    det = evaluate({"has_final_slope": False, "design_working_slope_angle_deg": 40})
+    assert det.status_of("mop.4") == "undetermined"
+    assert next(u for u in det.undetermined if u["rule"] == "mop.4")["missing"] == ["working_slope_angle_deg",
+                                                                                       "working_slope_over_design_stated"]
