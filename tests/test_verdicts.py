@@ -363,10 +363,10 @@ def test_fireworks_stated_over_approved_decides_per_building_and_numbers_win(shi
     assert det.status_of("fw17.4") == "passed"
 
 
-def test_fire_exits_stated_shortfall_locked_exit_and_separation_kind(shipped_engine):
+def test_fire_exits_stated_shortfall_locked_exit_and_separation_fields(shipped_engine):
     """GB 35181-2017 6.5: the stated conclusion decides only with a number missing, a recorded shortfall fires
     anyway, complete numbers win; 7.3.3: a locked exit counts on its own; 7.1.2: a percentage is judged against
-    the threshold of its own kind."""
+    its own field's limit."""
     base = {"excluded_expert_reviewed": False, "excluded_out_of_use": False, "excluded_minor_consequence": False,
             "is_entertainment_shop_or_underground_crowded": True}
     ev = lambda facts: shipped_engine.evaluate({"ruleset": "fire", "inspection_date": "2024-05-01",
@@ -384,13 +384,13 @@ def test_fire_exits_stated_shortfall_locked_exit_and_separation_kind(shipped_eng
     det = shipped_engine.evaluate({"ruleset": "fire", "inspection_date": "2024-05-01", "facts": crowded})
     f = next(f for f in det.findings if f.rule == "fire17.comprehensive.crowded")
     assert "fire17.e.7.3.3" in f.counted
-    # 7.1.2: 90 % is short for the open-flame distance, not for the distance between buildings
+    # 7.1.2: each distance has its own field and limit: 90 % is short for the open-flame distance, not between buildings
     from hazardrules.examples import reference_status
 
     rs = shipped_engine.ruleset("fire", edition="2017")
     e712 = next(e for e in rs.elements if e.id == "fire17.e.7.1.2")
-    sep = {"building_separation_occupied": False, "open_flame_separation_short": False, "building_separation_pct": 90,
-           "building_separation_short_stated": False}
-    assert reference_status(rs, e712, {**sep, "separation_distance_kind": "open_flame_to_flammable"}) == "fired"
-    assert reference_status(rs, e712, {**sep, "separation_distance_kind": "between_buildings"}) == "passed"
-    assert reference_status(rs, e712, sep) == "undetermined"  # kind not recorded: could be either
+    sep = {"building_separation_occupied": False}
+    assert reference_status(rs, e712, {**sep, "building_separation_pct": 100, "open_flame_separation_pct": 90}) == "fired"
+    assert reference_status(rs, e712, {**sep, "building_separation_pct": 90, "open_flame_separation_pct": 100}) == "passed"
+    # a record from before the open-flame percentage existed is judged as before
+    assert reference_status(rs, e712, {**sep, "building_separation_pct": 90, "open_flame_separation_short": False}) == "passed"
