@@ -417,3 +417,50 @@ def test_stated_open_pit_slope_judgements_decide_when_numbers_are_absent(shipped
     assert det.status_of("mop.4") == "undetermined"
     assert next(u for u in det.undetermined if u["rule"] == "mop.4")["missing"] == ["working_slope_angle_deg",
                                                                                        "working_slope_over_design_stated"]
+
+def test_fireworks_stated_over_approved_decides_per_building_and_numbers_win(shipped_engine):
+    """Fireworks 第四项/第五项: a building whose headcount was not obtained fires on the inspector's stated
+    conclusion, and the explanation says so; a building with both numbers recorded is judged by the numbers."""
+    b = {"id": "A-12", "approved_workers_people": 4, "workers_over_approved_stated": True,
+         "composition_present_kg": 9, "approved_composition_kg": 10, "composition_over_approved_stated": True}
+    rec = {"ruleset": "fireworks", "inspection_date": "2024-05-01", "facts": {"unit_type": "producer", "buildings": [b]}}
+    det = shipped_engine.evaluate(rec)
+    f = next(f for f in det.findings if f.rule == "fw17.4")
+    assert "作业人数超过核定人数（检查结论" in f.explanation
+    assert det.status_of("fw17.5") == "passed"  # 9 kg against 10 kg: numbers win over "stated over"
+    b2 = {**b, "workers_present_people": 4}
+    det = shipped_engine.evaluate({**rec, "facts": {"unit_type": "producer", "buildings": [b2]}})
+    assert det.status_of("fw17.4") == "passed"
+
+
+def test_fire_exits_stated_shortfall_locked_exit_and_separation_fields(shipped_engine):
+    """GB 35181-2017 6.5: the stated conclusion decides only with a number missing, a recorded shortfall fires
+    anyway, complete numbers win; 7.3.3: a locked exit counts on its own; 7.1.2: a percentage is judged against
+    its own field's limit."""
+    base = {"excluded_expert_reviewed": False, "excluded_out_of_use": False, "excluded_minor_consequence": False,
+            "is_entertainment_shop_or_underground_crowded": True}
+    ev = lambda facts: shipped_engine.evaluate({"ruleset": "fire", "inspection_date": "2024-05-01",
+                                                "facts": {**base, **facts}})
+    det = ev({"exits_count": 2, "exits_required": 2, "exits_insufficient_stated": True})
+    f = next(f for f in det.findings if f.rule == "fire17.6.5")
+    assert "安全出口数量或总净宽不足（检查结论" in f.explanation
+    assert ev({"exits_count": 1, "exits_required": 2, "exits_insufficient_stated": False}).status_of("fire17.6.5") == "fired"
+    assert ev({"exits_count": 2, "exits_required": 2, "exit_width_pct": 80,
+               "exits_insufficient_stated": True}).status_of("fire17.6.5") == "passed"
+    # 7.3.3 through the locked-exit fact alone counts towards 5.3.3 a)
+    crowded = {"premises_kind": "crowded", "excluded_expert_reviewed": False, "excluded_out_of_use": False,
+               "excluded_minor_consequence": False, "refuge_facility_noncompliant": True,
+               "escape_route_bars_or_shutters": True, "exits_insufficient_or_sealed": False, "exit_locked_or_sealed": True}
+    det = shipped_engine.evaluate({"ruleset": "fire", "inspection_date": "2024-05-01", "facts": crowded})
+    f = next(f for f in det.findings if f.rule == "fire17.comprehensive.crowded")
+    assert "fire17.e.7.3.3" in f.counted
+    # 7.1.2: each distance has its own field and limit: 90 % is short for the open-flame distance, not between buildings
+    from hazardrules.examples import reference_status
+
+    rs = shipped_engine.ruleset("fire", edition="2017")
+    e712 = next(e for e in rs.elements if e.id == "fire17.e.7.1.2")
+    sep = {"building_separation_occupied": False}
+    assert reference_status(rs, e712, {**sep, "building_separation_pct": 100, "open_flame_separation_pct": 90}) == "fired"
+    assert reference_status(rs, e712, {**sep, "building_separation_pct": 90, "open_flame_separation_pct": 100}) == "passed"
+    # a record from before the open-flame percentage existed is judged as before
+    assert reference_status(rs, e712, {**sep, "building_separation_pct": 90, "open_flame_separation_short": False}) == "passed"
