@@ -74,3 +74,30 @@ def test_fixture(path, shipped_engine):
         assert sorted(u["rule"] for u in det.undetermined) == sorted(expected["undetermined"] or [])
     if "not_applicable" in expected:
         assert sorted(det.not_applicable) == sorted(expected["not_applicable"] or [])
+
+
+def test_chinese_text_has_no_space_left_by_a_folded_yaml_line():
+    """A label, help text, title or value label written over several lines of a folded YAML scalar gets a space
+    where the line broke; between two Chinese characters an inspector sees a stray gap (经 "煤层 都适用")."""
+    import re
+
+    import yaml
+
+    gap = re.compile(r"[\u4e00-\u9fff，。；：、（）“”] [\u4e00-\u9fff，。；：、（）“”]")
+    found = []
+
+    def walk(value, path):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if path and path[-1] == "values" and isinstance(item, str) and gap.search(item):
+                    found.append((path, key, item))
+                walk(item, path + (str(key),))
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, path)
+        elif isinstance(value, str) and path and path[-1] in ("label", "help", "title") and gap.search(value):
+            found.append((path, gap.search(value).group(0)))
+
+    for path in sorted((ROOT / "rulesets").rglob("*.yaml")):
+        walk(yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), (path.relative_to(ROOT).as_posix(),))
+    assert found == []
