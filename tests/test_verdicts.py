@@ -174,6 +174,7 @@ def test_shipped_blank_checklists_are_what_checklist_prints_today(blank, runner)
     import re
 
     text = blank.read_text(encoding="utf-8")
+    assert re.search(r"^record_id: \S+", text, re.M), "a shipped blank names its record (BLANK-<sector>)"
     date = re.search(r"^inspection_date: (\S+)", text, re.M).group(1)
     sector = re.search(r"^ruleset: (\S+)", text, re.M).group(1)
     r = runner.invoke(main, ["checklist", sector, "--date", date])
