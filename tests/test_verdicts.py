@@ -346,3 +346,35 @@ def test_stated_compliance_decides_when_numbers_are_absent_and_says_so(shipped_e
     pond = {**pond, "freeboard_m": 1.2, "freeboard_below_design_stated": True}
     det = shipped_engine.evaluate({"ruleset": "tailings-pond", "inspection_date": "2025-05-01", "facts": {"ponds": [pond]}})
     assert det.status_of("mtp.8.2") == "passed"
+
+
+def _gas_user_check(**facts) -> dict:
+    uc = {"id": "A", "found_in_operator_check": True, "prescribed_action_not_taken": True,
+          "in_closed_underground_space": True, **facts}
+    return {"ruleset": "urban-gas", "inspection_date": "2025-05-01",
+            "facts": {"subject_kind": "gas_operator", "user_checks": [uc]}}
+
+
+def _missing_of(det, rule: str) -> list[str]:
+    return next(u["missing"] for u in det.undetermined if u["rule"] == rule)
+
+
+def test_gas_kind_decides_heavier_than_air_when_the_density_is_absent(shipped_engine):
+    """Urban gas 第九条（一）: without a recorded relative density the kind of gas decides through the ruleset's
+    table (LPG heavier, natural gas lighter than air), the explanation names the table value used, a recorded
+    number wins over the kind, and 'other' without a number asks for the number."""
+    det = shipped_engine.evaluate(_gas_user_check(gas_kind="lpg"))
+    f = next(f for f in det.findings if f.rule == "gas23.9.1")
+    assert "按燃气种类取的相对密度" in f.explanation and "（液化石油气）1.5 ≥ 0.75" in f.explanation
+    assert shipped_engine.evaluate(_gas_user_check(gas_kind="natural_gas")).status_of("gas23.9.1") == "passed"
+    # the recorded number wins over the kind, both ways, and 0.75 itself counts (大于等于)
+    assert shipped_engine.evaluate(_gas_user_check(gas_kind="lpg", gas_relative_density=0.74)).status_of("gas23.9.1") == "passed"
+    det = shipped_engine.evaluate(_gas_user_check(gas_kind="natural_gas", gas_relative_density=0.75))
+    f = next(f for f in det.findings if f.rule == "gas23.9.1")
+    assert "0.75 ≥ 0.75" in f.explanation and "按燃气种类" not in f.explanation
+    # 'other' never decides by itself: the number is asked, never a silent pass
+    det = shipped_engine.evaluate(_gas_user_check(gas_kind="other"))
+    assert det.status_of("gas23.9.1") == "undetermined"
+    assert _missing_of(det, "gas23.9.1") == ["user_checks[A].gas_relative_density"]
+    det = shipped_engine.evaluate(_gas_user_check())
+    assert _missing_of(det, "gas23.9.1") == ["user_checks[A].gas_kind", "user_checks[A].gas_relative_density"]
