@@ -378,3 +378,31 @@ def test_gas_kind_decides_heavier_than_air_when_the_density_is_absent(shipped_en
     assert _missing_of(det, "gas23.9.1") == ["user_checks[A].gas_relative_density"]
     det = shipped_engine.evaluate(_gas_user_check())
     assert _missing_of(det, "gas23.9.1") == ["user_checks[A].gas_kind", "user_checks[A].gas_relative_density"]
+
+
+def _aluminium(**facts) -> dict:
+    return {"ruleset": "industry-trade", "inspection_date": "2025-05-27", "facts": {"industry": "nonferrous", **facts}}
+
+
+def test_deep_well_casting_is_its_own_fact_and_old_records_decide_as_before(shipped_engine):
+    """Industry-trade 第五条（六）–（十）: has_deep_well_casting makes the deep-well rules apply whatever the casting
+    furnace, and the explanation names it; records that encoded deep-well casting in the furnace kind decide as
+    before (fixed → applies, none → not applicable); with neither fact recorded the new fact is asked."""
+    det = shipped_engine.evaluate(_aluminium(has_deep_well_casting=True, hoist_rope_not_steel_core=True))
+    f = next(f for f in det.findings if f.rule == "trade23.5.10")
+    assert "有铝加工深井铸造工艺" in f.explanation and "深井铸造机卷扬用非钢芯钢丝绳" in f.explanation
+    # the furnace type is asked only by the rules that depend on it
+    assert det.status_of("trade23.5.8") == "undetermined"
+    assert "deepwell_casting_furnace_kind" in _missing_of(det, "trade23.5.8")
+    assert shipped_engine.evaluate(_aluminium(has_deep_well_casting=False, hoist_rope_not_steel_core=True)).status_of("trade23.5.10") == "not_applicable"
+    # old records: the furnace kind alone still decides, the same way as before the new fact
+    old = shipped_engine.evaluate(_aluminium(deepwell_casting_furnace_kind="fixed", fixed_launder_emergency_valve_missing=True,
+                                             hoist_rope_not_steel_core=True))
+    assert old.status_of("trade23.5.10") == "fired" and old.status_of("trade23.5.8") == "fired"
+    assert old.status_of("trade23.5.9") == "not_applicable"
+    old = shipped_engine.evaluate(_aluminium(deepwell_casting_furnace_kind="none", hoist_rope_not_steel_core=True))
+    assert {old.status_of(r) for r in ("trade23.5.6", "trade23.5.7", "trade23.5.8", "trade23.5.9", "trade23.5.10")} == {"not_applicable"}
+    # neither recorded: never a silent 'not applicable' — the new fact is asked
+    det = shipped_engine.evaluate(_aluminium(hoist_rope_not_steel_core=True))
+    assert det.status_of("trade23.5.10") == "undetermined"
+    assert _missing_of(det, "trade23.5.10") == ["has_deep_well_casting"]
