@@ -480,3 +480,62 @@ def test_fire_exits_stated_shortfall_locked_exit_and_separation_fields(shipped_e
     assert reference_status(rs, e712, {**sep, "building_separation_pct": 90, "open_flame_separation_pct": 100}) == "passed"
     # a record from before the open-flame percentage existed is judged as before
     assert reference_status(rs, e712, {**sep, "building_separation_pct": 90, "open_flame_separation_short": False}) == "passed"
+
+def _gas_user_check(**facts) -> dict:
+    uc = {"id": "A", "found_in_operator_check": True, "prescribed_action_not_taken": True,
+          "in_closed_underground_space": True, **facts}
+    return {"ruleset": "urban-gas", "inspection_date": "2025-05-01",
+            "facts": {"subject_kind": "gas_operator", "user_checks": [uc]}}
+
+
+def _missing_of(det, rule: str) -> list[str]:
+    return next(u["missing"] for u in det.undetermined if u["rule"] == rule)
+
+
+def test_gas_kind_decides_heavier_than_air_when_the_density_is_absent(shipped_engine):
+    """Urban gas 第九条（一）: without a recorded relative density the kind of gas decides through the ruleset's
+    table (LPG heavier, natural gas lighter than air), the explanation names the table value used, a recorded
+    number wins over the kind, and 'other' without a number asks for the number."""
+    det = shipped_engine.evaluate(_gas_user_check(gas_kind="lpg"))
+    f = next(f for f in det.findings if f.rule == "gas23.9.1")
+    assert "按燃气种类取的相对密度" in f.explanation and "（液化石油气）1.5 ≥ 0.75" in f.explanation
+    assert shipped_engine.evaluate(_gas_user_check(gas_kind="natural_gas")).status_of("gas23.9.1") == "passed"
+    # the recorded number wins over the kind, both ways, and 0.75 itself counts (大于等于)
+    assert shipped_engine.evaluate(_gas_user_check(gas_kind="lpg", gas_relative_density=0.74)).status_of("gas23.9.1") == "passed"
+    det = shipped_engine.evaluate(_gas_user_check(gas_kind="natural_gas", gas_relative_density=0.75))
+    f = next(f for f in det.findings if f.rule == "gas23.9.1")
+    assert "0.75 ≥ 0.75" in f.explanation and "按燃气种类" not in f.explanation
+    # 'other' never decides by itself: the number is asked, never a silent pass
+    det = shipped_engine.evaluate(_gas_user_check(gas_kind="other"))
+    assert det.status_of("gas23.9.1") == "undetermined"
+    assert _missing_of(det, "gas23.9.1") == ["user_checks[A].gas_relative_density"]
+    det = shipped_engine.evaluate(_gas_user_check())
+    assert _missing_of(det, "gas23.9.1") == ["user_checks[A].gas_relative_density", "user_checks[A].gas_kind"]
+
+
+def _aluminium(**facts) -> dict:
+    return {"ruleset": "industry-trade", "inspection_date": "2025-05-27", "facts": {"industry": "nonferrous", **facts}}
+
+
+def test_deep_well_casting_is_its_own_fact_and_old_records_decide_as_before(shipped_engine):
+    """Industry-trade 第五条（六）–（十）: has_deep_well_casting makes the deep-well rules apply whatever the casting
+    furnace, and the explanation names it; records that encoded deep-well casting in the furnace kind decide as
+    before (fixed → applies, none → not applicable); with neither fact recorded the new fact is asked."""
+    det = shipped_engine.evaluate(_aluminium(has_deep_well_casting=True, hoist_rope_not_steel_core=True))
+    f = next(f for f in det.findings if f.rule == "trade23.5.10")
+    assert "有铝加工深井铸造工艺" in f.explanation and "深井铸造机卷扬用非钢芯钢丝绳" in f.explanation
+    # the furnace type is asked only by the rules that depend on it
+    assert det.status_of("trade23.5.8") == "undetermined"
+    assert "deepwell_casting_furnace_kind" in _missing_of(det, "trade23.5.8")
+    assert shipped_engine.evaluate(_aluminium(has_deep_well_casting=False, hoist_rope_not_steel_core=True)).status_of("trade23.5.10") == "not_applicable"
+    # old records: the furnace kind alone still decides, the same way as before the new fact
+    old = shipped_engine.evaluate(_aluminium(deepwell_casting_furnace_kind="fixed", fixed_launder_emergency_valve_missing=True,
+                                             hoist_rope_not_steel_core=True))
+    assert old.status_of("trade23.5.10") == "fired" and old.status_of("trade23.5.8") == "fired"
+    assert old.status_of("trade23.5.9") == "not_applicable"
+    old = shipped_engine.evaluate(_aluminium(deepwell_casting_furnace_kind="none", hoist_rope_not_steel_core=True))
+    assert {old.status_of(r) for r in ("trade23.5.6", "trade23.5.7", "trade23.5.8", "trade23.5.9", "trade23.5.10")} == {"not_applicable"}
+    # neither recorded: never a silent 'not applicable' — the new fact is asked
+    det = shipped_engine.evaluate(_aluminium(hoist_rope_not_steel_core=True))
+    assert det.status_of("trade23.5.10") == "undetermined"
+    assert _missing_of(det, "trade23.5.10") == ["has_deep_well_casting", "deepwell_casting_furnace_kind"]  # the old encoding decides too

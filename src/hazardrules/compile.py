@@ -274,10 +274,10 @@ def _tables(sections, fields: FieldTable, problems) -> list[Table]:
     for model, doc in sections:
         for name, t in model.tables.items():
             where = doc.where(("tables", name))
-            key_field = fields.get(t.key)
+            key_field = fields.resolve(t.key)  # a record field, or a list's sub-field as user_checks.gas_kind
             if key_field is None or key_field.type != "enum":
-                problems.append(diag("table_key", where, f"表 {name} 的 key “{t.key}” 应为已声明的枚举字段",
-                                     f"table {name}: key '{t.key}' must be a declared enum field"))
+                problems.append(diag("table_key", where, f"表 {name} 的 key “{t.key}” 应为已声明的枚举字段（列表子字段写作 列表.子字段）",
+                                     f"table {name}: key '{t.key}' must be a declared enum field (a list's sub-field as list.sub_field)"))
             else:
                 for k in t.values:
                     if k not in key_field.values:

@@ -137,10 +137,18 @@ def _thresholds(checked) -> list[ast.Compare]:
 
 
 def _impossible_sides(checked, node: ast.Compare) -> set[int]:
-    """Sides no record can reach: below a field's declared minimum (e.g. ``len(x) > 0``), above its maximum."""
+    """Sides no record can reach: below a field's declared minimum (e.g. ``len(x) > 0``), above its maximum,
+    or, for ``lookup(table, key)``, every side none of the table's values lies on."""
     out = set()
     for quantity, bound, flip in ((node.left, node.right, 1), (node.right, node.left, -1)):
         if not isinstance(bound, ast.Num):
+            continue
+        if isinstance(quantity, ast.Call) and quantity.func == "lookup":
+            table = checked.tables.get(quantity.args[0].name)
+            if table is not None:
+                reached = {0 if abs(v - bound.value) <= 1e-9 * max(1.0, abs(v)) else (1 if v > bound.value else -1)
+                           for v in table.values.values()}
+                out |= {side * flip for side in (-1, 0, 1) if side not in reached}
             continue
         lo = hi = None
         if isinstance(quantity, ast.Call) and quantity.func == "len":

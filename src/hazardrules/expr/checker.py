@@ -357,6 +357,6 @@ class _Checker:
             return Type(NUMBER)
         table = self.tables[table_arg.name]
         t = self.visit(key_arg, scopes)
-        if t is not None and (t.kind != ENUM or t.field is None or t.field.name != table.key):
+        if t is not None and (t.kind != ENUM or t.field is None or t.field is not self.root_fields.resolve(table.key)):
             self.error(key_arg, f"表 {table_arg.name} 以字段 {table.key} 为键", f"table {table_arg.name} is keyed by field {table.key}")
         return Type(NUMBER)

@@ -76,6 +76,19 @@ class FieldTable:
     def names(self) -> list[str]:
         return list(self.fields)
 
+    def resolve(self, path: str) -> Field | None:
+        """The field a dotted path names: ``pond_grade``, or a list's sub-field ``user_checks.gas_kind``."""
+        table: FieldTable | None = self
+        found: Field | None = None
+        for part in path.split("."):
+            if table is None:
+                return None
+            found = table.get(part)
+            if found is None:
+                return None
+            table = found.item
+        return found
+
     @classmethod
     def from_mapping(cls, decls: dict, doc, keypath: tuple) -> "FieldTable":
         """Validate YAML field declarations (as in a ruleset's ``fields:``) and build the table."""
