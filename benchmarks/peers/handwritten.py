@@ -30,7 +30,8 @@ def judge(f: dict) -> tuple:
     else:
         s.extend((3, 3, 3, 3, 3, 3, 3, 3))
     if ug and (gas == "outburst" or f["gas_drainage_required"]) and f["mine_abs_gas_emission_m3_min"] < 20:
-        s.append(1 if f["mine_gas_drainage_rate_pct"] < 25 else 0)
+        rate = f.get("mine_gas_drainage_rate_pct")  # the recorded rate wins; else the stated verdict (issue #12)
+        s.append(1 if (rate < 25 if rate is not None else f.get("mine_drainage_not_met_stated")) else 0)
     else:
         s.append(3)
     if outburst:
@@ -39,7 +40,9 @@ def judge(f: dict) -> tuple:
     else:
         s.append(3)
     if gassy:
-        s.append(1 if f["no_standby_drainage_pump"] or f["standby_pump_capacity_m3_min"] < f["largest_running_pump_capacity_m3_min"] else 0)
+        standby, largest = f.get("standby_pump_capacity_m3_min"), f.get("largest_running_pump_capacity_m3_min")
+        smaller = standby < largest if standby is not None and largest is not None else f.get("standby_pump_smaller_stated")
+        s.append(1 if f["no_standby_drainage_pump"] or smaller else 0)
         s.append(1 if f["running_pumps_installed_capacity_m3_min"] < f["compliance_drainage_flow_m3_min"] * 2 else 0)
     else:
         s.extend((3, 3))
