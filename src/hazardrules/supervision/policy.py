@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 import orjson
 
+from .. import cache
 from ..errors import Diagnostic, SchemaError, diag
 from ..expr import Condition, FieldTable, compile_condition
-from .. import cache
 from ..loader import YamlDoc, load_yaml
 from . import facts as facts_mod
 from .errors import PolicyError
@@ -196,12 +196,13 @@ def load_policies(rules_dir: Path | None = None) -> dict[str, Policy]:
                     "no policies directory found (expected <rules dir>/policies/)")
     paths = policy_paths(folder)
     key = _cache_key(paths)
-    cached = cache.load("policies", key) if key else None
+    name = f"policies-{hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:12]}"  # one entry per folder
+    cached = cache.load(name, key) if key else None
     if cached is not None:
         return cached
     compiled = compile_policies(load_policy_files(paths))
     if key:
-        cache.store("policies", key, compiled)
+        cache.store(name, key, compiled)
     return compiled
 
 
