@@ -136,10 +136,13 @@ def judge(engine, raw: RawRow, header, *, edition: str | None, detail: str, lang
     if detail == "full":
         det = Determination(rs, facts, statuses, record_id, day, record.get("enterprise"))
         return {"row": raw.row, "where": raw.where, "ok": True, **det.to_dict(lang)}
-    ids = _rule_ids(rs)
+    ids, all_major = _rule_ids(rs)
     fired = list(compress(ids, map(_FIRED, statuses)))
-    major = bool(fired) and any(statuses[i] == 1 for i in rs.major_indexes)
-    complete = not rs.partial and not any(statuses[i] == 2 for i in rs.major_indexes)
+    if all_major:  # the common edition: every rule is a major-hazard rule, so the scans run in C
+        major, complete = bool(fired), not rs.partial and 2 not in statuses
+    else:
+        major = bool(fired) and any(statuses[i] == 1 for i in rs.major_indexes)
+        complete = not rs.partial and not any(statuses[i] == 2 for i in rs.major_indexes)
     deferred = [rs.rules[i].id for i in rs.deferral_indexes if statuses[i] == 1]
     if rs.deferral_indexes:  # deferrals point to another ruleset: never findings, and never a complete verdict
         fired = [r for r in fired if r not in deferred]
@@ -156,12 +159,13 @@ _FIRED, _UNDETERMINED = (1).__eq__, (2).__eq__
 _IDS: dict = {}
 
 
-def _rule_ids(rs) -> tuple:
-    """Rule ids in status order, cached per compiled edition (kept alive with it)."""
+def _rule_ids(rs) -> tuple[tuple, bool]:
+    """Rule ids in status order and whether every rule is a major-hazard rule, cached per compiled edition
+    (kept alive with it)."""
     found = _IDS.get(id(rs))
     if found is None or found[0] is not rs:
-        found = _IDS[id(rs)] = (rs, tuple(r.id for r in rs.rules))
-    return found[1]
+        found = _IDS[id(rs)] = (rs, tuple(r.id for r in rs.rules), len(rs.major_indexes) == len(rs.rules))
+    return found[1], found[2]
 
 
 def error_row(raw: RawRow, exc: HazardRulesError, lang: str, record=None) -> dict:
