@@ -9,7 +9,6 @@ encoded, never a silent judgement under another edition.
 from __future__ import annotations
 
 import difflib
-import functools
 import threading
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -176,7 +175,7 @@ class Engine:
         """
         rs, facts, statuses = self.judge(record, where=where, edition=edition, coerce=coerce)
         return Determination(rs, facts, statuses, _str_or_none(record.get("record_id")),
-                             _day_of(record.get("inspection_date")), record.get("enterprise"), record.get("found_by"),
+                             parse_date(record.get("inspection_date")), record.get("enterprise"), record.get("found_by"),
                              record.get("supervision"))
 
     def evaluate_many(self, records: Iterable[dict], *, edition: str | None = None) -> Iterator[Determination | HazardRulesError]:
@@ -186,16 +185,6 @@ class Engine:
                 yield self.evaluate(record, where=f"记录 #{n}", edition=edition)
             except HazardRulesError as exc:
                 yield exc
-
-
-@functools.lru_cache(maxsize=4096)
-def _day_of_text(text: str) -> date | None:
-    return parse_date(text)
-
-
-def _day_of(value) -> date | None:
-    """parse_date, memoised for date texts (a batch repeats the same few inspection dates)."""
-    return _day_of_text(value) if type(value) is str else parse_date(value)
 
 
 def _named(record, where: str) -> str:

@@ -41,14 +41,20 @@ def parse_date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     if isinstance(value, str):
-        text = value.strip()
-        if len(text) != 10 or not _ISO_DATE.fullmatch(text):
-            return None
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            return None
+        return _date_from_text(value)
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_from_text(value: str) -> date | None:
+    """Memoised: a batch repeats the same few inspection dates on every row."""
+    text = value.strip()
+    if len(text) != 10 or not _ISO_DATE.fullmatch(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 _PLAIN_ENVELOPE = frozenset(("ruleset", "edition", "record_id", "inspection_date", "facts"))
