@@ -10,8 +10,6 @@ whole ruleset becomes ONE generated Python function returning a status per rule.
 from __future__ import annotations
 
 import hashlib
-import marshal
-import types
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -22,7 +20,7 @@ from .errors import Diagnostic, HazardRulesError, RulesetError, diag
 from .expr import Checked, Field, FieldTable, check, parse
 from .expr.ast import dump
 from .expr.compiler import Emitter, ExprCompiler, field_var
-from .expr.runtime import GLOBALS
+from .expr.runtime import GLOBALS, generated_state, rebuild_generated
 from .limits import MAX_MAGNITUDE
 from .numberwords import WordDecl, check_words, comparisons, word_table
 from .records import normalize_facts
@@ -169,18 +167,11 @@ class CompiledRuleset:
     # marshalled code object plus its constants and is rebuilt over the runtime's globals.
     def __getstate__(self):
         state = dict(self.__dict__)
-        fns = {attr: state.pop(attr) for attr in _GENERATED}
-        names = {fn.__name__ for fn in fns.values()}
-        consts = {k: v for k, v in fns["evaluate_facts"].__globals__.items() if k not in GLOBALS and k not in names}
-        state["_generated"] = ({attr: (marshal.dumps(fn.__code__), fn.__name__) for attr, fn in fns.items()}, consts)
+        state["_generated"] = generated_state({attr: state.pop(attr) for attr in _GENERATED})
         return state
 
     def __setstate__(self, state):
-        codes, consts = state.pop("_generated")
-        namespace = dict(GLOBALS)
-        namespace.update(consts)
-        for attr, (code, name) in codes.items():
-            namespace[name] = state[attr] = types.FunctionType(marshal.loads(code), namespace, name)
+        state.update(rebuild_generated(state.pop("_generated")))
         self.__dict__.update(state)
 
 

@@ -60,11 +60,6 @@ def _date_from_text(value: str) -> date | None:
 _PLAIN_ENVELOPE = frozenset(("ruleset", "edition", "record_id", "inspection_date", "facts"))
 
 
-@functools.lru_cache(maxsize=4096)
-def _date_text_ok(text: str) -> bool:
-    return parse_date(text) is not None
-
-
 def _plain_envelope_ok(record: dict) -> bool:
     """True when the full checks of :func:`check_envelope` would find nothing (a fast path; False = check fully)."""
     ruleset, facts, record_id = record.get("ruleset"), record.get("facts"), record.get("record_id")
@@ -73,7 +68,7 @@ def _plain_envelope_ok(record: dict) -> bool:
     if record_id is not None and not (type(record_id) is str and "\x00" not in record_id):
         return False
     return "inspection_date" not in record or (type(record["inspection_date"]) is str
-                                               and _date_text_ok(record["inspection_date"]))
+                                               and _date_from_text(record["inspection_date"]) is not None)
 
 
 def check_envelope(record: Any, where: str) -> dict:

@@ -5,15 +5,12 @@
 
 from __future__ import annotations
 
-import marshal
-import types
-
 from .checker import Checked, Type, check
 from .compiler import Emitter, ExprCompiler, field_var
 from .fields import Field, FieldTable
 from .interpreter import evaluate as interpret
 from .parser import parse
-from .runtime import GLOBALS
+from .runtime import GLOBALS, generated_state, rebuild_generated
 
 __all__ = ["Checked", "Condition", "Field", "FieldTable", "Type", "check", "compile_condition", "interpret", "parse"]
 
@@ -35,20 +32,13 @@ class Condition:
     def __repr__(self) -> str:
         return f"Condition({self.checked.text!r})"
 
-    # Pickling (the compiled-policy cache): the generated function travels as its marshalled code and its
-    # injected constants, and is rebuilt over the runtime's globals, as a compiled ruleset's is.
+    # Pickling (the compiled-policy cache): as a compiled ruleset's generated code (runtime.generated_state).
     def __getstate__(self):
-        fn = self._fn
-        consts = {k: v for k, v in fn.__globals__.items() if k not in GLOBALS and k != fn.__name__}
-        return self.checked, self.source, marshal.dumps(fn.__code__), fn.__name__, consts
+        return self.checked, self.source, generated_state({"fn": self._fn})
 
     def __setstate__(self, state):
-        checked, source, code, name, consts = state
-        namespace = dict(GLOBALS)
-        namespace.update(consts)
-        fn = namespace[name] = types.FunctionType(marshal.loads(code), namespace, name)
-        self.checked, self.fields, self.source, self._fn = checked, checked.fields, source, fn
-
+        checked, source, generated = state
+        self.checked, self.fields, self.source, self._fn = checked, checked.fields, source, rebuild_generated(generated)["fn"]
 
 def compile_condition(text: str, fields: FieldTable, where: str | None = None, *, tables: dict | None = None,
                       locate=None) -> Condition:

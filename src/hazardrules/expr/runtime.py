@@ -6,7 +6,9 @@ Generated code imports nothing else; these functions are the whole run-time surf
 from __future__ import annotations
 
 import calendar
+import marshal
 import operator
+import types
 from datetime import date
 
 OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
@@ -144,3 +146,24 @@ GLOBALS = {
     "_addm": add_months,
     "_len": len,
 }
+
+
+# Pickling generated code (the compiled-ruleset and compiled-policy caches, worker processes): functions that share
+# one generated namespace travel as marshalled code objects plus the constants injected into that namespace, and
+# are rebuilt over GLOBALS.
+def generated_state(fns: dict) -> tuple:
+    """The picklable state of generated functions ``{attr: fn}`` that share one namespace."""
+    names = {fn.__name__ for fn in fns.values()}
+    consts = {k: v for k, v in next(iter(fns.values())).__globals__.items() if k not in GLOBALS and k not in names}
+    return {attr: (marshal.dumps(fn.__code__), fn.__name__) for attr, fn in fns.items()}, consts
+
+
+def rebuild_generated(state: tuple) -> dict:
+    """``{attr: fn}`` again from :func:`generated_state`, in one fresh namespace."""
+    codes, consts = state
+    namespace = dict(GLOBALS)
+    namespace.update(consts)
+    out = {}
+    for attr, (code, name) in codes.items():
+        namespace[name] = out[attr] = types.FunctionType(marshal.loads(code), namespace, name)
+    return out

@@ -19,6 +19,7 @@ import orjson
 from .. import cache
 from ..errors import Diagnostic, SchemaError, diag
 from ..expr import Condition, FieldTable, compile_condition
+from ..listing import cache_name
 from ..loader import YamlDoc, load_yaml
 from . import facts as facts_mod
 from .errors import PolicyError
@@ -195,8 +196,8 @@ def load_policies(rules_dir: Path | None = None) -> dict[str, Policy]:
         raise _fail(str(folder), "找不到监管策略目录（应为 <规则集目录>/policies/）",
                     "no policies directory found (expected <rules dir>/policies/)")
     paths = policy_paths(folder)
-    key = _cache_key(paths)
-    name = f"policies-{hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:12]}"  # one entry per folder
+    key = _cache_key(paths) if cache.enabled() else None
+    name = cache_name(folder, "policies")  # one entry per folder, named as a ruleset's
     cached = cache.load(name, key) if key else None
     if cached is not None:
         return cached
