@@ -1,7 +1,7 @@
 """A whole ruleset as Polars expressions: one status column per rule over a frame of facts.
 
 Status codes are the Python back end's (0 passed, 1 fired, 2 undetermined, 3 not applicable) and
-the outcome rules are the same as ``compile._codegen`` / ``examples.reference_status``. A rule the
+the outcome rules are the same as ``codegen.generate`` / ``examples.reference_status``. A rule the
 Polars compiler cannot express is listed in :attr:`PolarsRuleset.fallback` with the reason, and its
 column is computed by the ruleset's generated Python function, row by row — slower, never wrong.
 """
